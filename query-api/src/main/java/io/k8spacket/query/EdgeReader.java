@@ -1,0 +1,17 @@
+package io.k8spacket.query;
+
+import java.util.List;
+
+/**
+ * Read access to the windowed edge store. The streams app implements it over Kafka Streams interactive
+ * queries; tests use an in-memory list.
+ */
+public interface EdgeReader {
+  /**
+   * Every sample whose window overlaps {@code [fromMs, toMs)} (windows are whole: a range is rounded out to
+   * window boundaries), in no particular order.
+   *
+   * @throws StoreUnavailableException when the store cannot be queried now (rebalancing, starting)
+   */
+  List<EdgeSample> edges(long fromMs, long toMs);
+}
