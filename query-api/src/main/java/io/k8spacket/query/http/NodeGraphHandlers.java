@@ -1,0 +1,35 @@
+package io.k8spacket.query.http;
+
+import io.javalin.http.Context;
+import io.k8spacket.query.nodegraph.GraphFields;
+import io.k8spacket.query.nodegraph.NodeGraphService;
+import java.util.Map;
+import java.util.Objects;
+
+/** The three Node Graph API routes: health, fields and data. */
+public final class NodeGraphHandlers {
+  private final NodeGraphService graphs;
+  private final QueryParams params;
+
+  public NodeGraphHandlers(NodeGraphService graphs, QueryParams params) {
+    this.graphs = Objects.requireNonNull(graphs, "graphs");
+    this.params = Objects.requireNonNull(params, "params");
+  }
+
+  /** 200 with a small body: the plugin's "Save &amp; test" accepts exactly 200. */
+  public void health(Context ctx) {
+    ctx.json(Map.of("status", "ok"));
+  }
+
+  /** The frame fields for the requested stats type. */
+  public void fields(Context ctx) {
+    ctx.json(GraphFields.of(params.statsType(ctx::queryParam)));
+  }
+
+  /** The graph; CORS open as in the original (a leftover of the plugin's old browser mode, harmless). */
+  public void data(Context ctx) {
+    ctx.header("Access-Control-Allow-Origin", "*");
+    var query = params.edgeQuery(ctx::queryParam);
+    ctx.json(graphs.graph(query, params.statsType(ctx::queryParam)));
+  }
+}

@@ -1,0 +1,71 @@
+package io.k8spacket.query;
+
+import static io.k8spacket.query.Fixtures.DNS;
+import static io.k8spacket.query.Fixtures.EXTERNAL;
+import static io.k8spacket.query.Fixtures.FE_1;
+import static io.k8spacket.query.Fixtures.NODE_1;
+import static io.k8spacket.query.Fixtures.WEB_SVC;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class GroupByTest {
+  @Test
+  void ip_grouping_keys_by_ip_and_names_by_endpoint_name() {
+    assertThat(GroupBy.IP.group(FE_1)).isEqualTo(new Group("10.0.0.1", "frontend-7d9f-a1", "shop", "10.0.0.1"));
+  }
+
+  @Test
+  void pod_grouping_keys_by_namespace_and_pod() {
+    assertThat(GroupBy.POD.group(FE_1)).isEqualTo(new Group("shop/frontend-7d9f-a1", "frontend-7d9f-a1", "shop", "shop"));
+  }
+
+  @Test
+  void workload_grouping_keys_by_namespace_and_workload() {
+    assertThat(GroupBy.WORKLOAD.group(FE_1)).isEqualTo(new Group("shop/frontend", "frontend", "shop", "shop"));
+    assertThat(GroupBy.WORKLOAD.group(DNS)).isEqualTo(new Group("kube-system/coredns", "coredns", "kube-system",
+        "kube-system"));
+  }
+
+  @Test
+  void a_pod_without_workload_is_its_own_workload() {
+    EndpointView bare = Fixtures.pod("10.0.5.5", "shop", "debug", null);
+    assertThat(GroupBy.WORKLOAD.group(bare)).isEqualTo(new Group("shop/debug", "debug", "shop", "shop"));
+  }
+
+  @Test
+  void namespace_grouping_keys_by_namespace() {
+    assertThat(GroupBy.NAMESPACE.group(FE_1)).isEqualTo(new Group("shop", "shop", "shop", "shop"));
+  }
+
+  @Test
+  void services_get_a_svc_prefix_so_they_never_merge_with_a_same_named_workload() {
+    assertThat(GroupBy.WORKLOAD.group(WEB_SVC)).isEqualTo(new Group("shop/svc.web", "web", "shop", "shop"));
+    assertThat(GroupBy.POD.group(WEB_SVC).key()).isEqualTo("shop/svc.web");
+    assertThat(GroupBy.WORKLOAD.group(Fixtures.WEB_1).key()).isEqualTo("shop/web");
+  }
+
+  @Test
+  void nodes_have_no_namespace_and_are_keyed_by_kind_and_name() {
+    for (GroupBy g : new GroupBy[] {GroupBy.POD, GroupBy.WORKLOAD, GroupBy.NAMESPACE}) {
+      assertThat(g.group(NODE_1)).isEqualTo(new Group("node.worker-1", "worker-1", null, "node"));
+    }
+  }
+
+  @Test
+  void unknown_endpoints_are_their_ip_in_every_grouping() {
+    for (GroupBy g : GroupBy.values()) {
+      assertThat(g.group(EXTERNAL)).isEqualTo(new Group("142.250.74.78", "142.250.74.78", null, "142.250.74.78"));
+    }
+  }
+
+  @Test
+  void parse_accepts_exactly_the_four_wire_names() {
+    assertThat(GroupBy.parse("ip")).contains(GroupBy.IP);
+    assertThat(GroupBy.parse("pod")).contains(GroupBy.POD);
+    assertThat(GroupBy.parse("workload")).contains(GroupBy.WORKLOAD);
+    assertThat(GroupBy.parse("namespace")).contains(GroupBy.NAMESPACE);
+    assertThat(GroupBy.parse("Workload")).isEmpty();
+    assertThat(GroupBy.parse("service")).isEmpty();
+  }
+}
