@@ -1,0 +1,298 @@
+package io.k8spacket.streams;
+
+import io.k8spacket.schema.Topics;
+import io.k8spacket.streams.topology.LogAndCountDeserializationHandler;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Typed configuration of the streams process, built from environment variables {@code K8SPACKET_STREAMS_*}
+ * (production passes {@code System.getenv()}, tests a literal map). A blank value means the default.
+ *
+ * <p>Durations are written {@code 500ms}, {@code 10s}, {@code 1m}, {@code 2h}, {@code 1d} or ISO-8601
+ * ({@code PT1M}). A bad value throws {@link IllegalArgumentException} naming the variable.
+ */
+public final class StreamsAppConfig {
+  /** One setting: its environment variable, default (empty = unset) and a one-line doc. */
+  public record Setting(String env, String defaultValue, String doc) {
+    public Setting {
+      Objects.requireNonNull(env, "env");
+      Objects.requireNonNull(defaultValue, "defaultValue");
+      Objects.requireNonNull(doc, "doc");
+    }
+  }
+
+  public static final String PREFIX = "K8SPACKET_STREAMS_";
+
+  public static final Setting BOOTSTRAP_SERVERS = setting("BOOTSTRAP_SERVERS", "127.0.0.1:9092",
+      "Kafka bootstrap servers, host:port[,host:port...].");
+  public static final Setting APPLICATION_ID = setting("APPLICATION_ID", "k8spacket-streams",
+      "Kafka Streams application id: consumer group and prefix of internal topics; every instance shares it.");
+  public static final Setting STATE_DIR = setting("STATE_DIR", ".k8spacket/streams-state",
+      "Directory of the local state stores (RocksDB); restored from changelogs when lost.");
+  public static final Setting TCP_TOPIC = setting("TCP_TOPIC", Topics.TCP,
+      "Input topic of TCP connection events from the agents (key = client IP).");
+  public static final Setting METADATA_TOPIC = setting("METADATA_TOPIC", Topics.METADATA,
+      "Compacted topic of IP -> endpoint metadata; must have as many partitions as the TCP topic.");
+  public static final Setting CONNECTIONS_TOPIC = setting("CONNECTIONS_TOPIC", Topics.CONNECTIONS,
+      "Output topic of enriched connections, counted once (key = client workload).");
+  public static final Setting WINDOW_SIZE = setting("WINDOW_SIZE", "1m",
+      "Size of the tumbling event-time windows of the edge store.");
+  public static final Setting WINDOW_GRACE = setting("WINDOW_GRACE", "2m",
+      "How late (in event time) a connection may arrive and still be counted in its window; covers agent "
+          + "batching and a producer retrying through a short broker outage.");
+  public static final Setting EDGE_RETENTION = setting("EDGE_RETENTION", "24h",
+      "How long closed windows of the edge store stay queryable; at least window size + grace.");
+  public static final Setting PERSISTENT_THRESHOLD = setting("PERSISTENT_THRESHOLD", "10s",
+      "A connection that lasted longer than this counts as persistent (the original's "
+          + "K8S_PACKET_TCP_PERSISTENT_DURATION).");
+  public static final Setting METADATA_HISTORY_RETENTION = setting("METADATA_HISTORY_RETENTION", "24h",
+      "How far back in event time endpoint names are kept; older connections are named by IP.");
+  public static final Setting MATCH_RETENTION = setting("MATCH_RETENTION", "10m",
+      "How long (in event time) the first observation of a connection waits for its twin from the other socket.");
+  public static final Setting METADATA_FILE = setting("METADATA_FILE", "",
+      "Standalone only: YAML file of endpoints (ip, name, namespace, workload, workloadKind, kind, node); "
+          + "empty = no file source.");
+  public static final Setting METADATA_FILE_POLL = setting("METADATA_FILE_POLL", "1s",
+      "How often the metadata file is checked for changes.");
+  public static final Setting APPLICATION_SERVER = setting("APPLICATION_SERVER", "",
+      "host:port where this instance's query API is reachable by its peers; empty = single instance.");
+  public static final Setting NUM_STREAM_THREADS = setting("NUM_STREAM_THREADS", "1",
+      "Stream threads of this instance.");
+  public static final Setting REPLICATION_FACTOR = setting("REPLICATION_FACTOR", "-1",
+      "Replication factor of internal topics (changelogs, repartition); -1 = the broker's default.");
+  public static final Setting NUM_STANDBY_REPLICAS = setting("NUM_STANDBY_REPLICAS", "0",
+      "Warm copies of each state store on other instances, for fast failover.");
+
+  private static final List<Setting> SETTINGS = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR, TCP_TOPIC,
+      METADATA_TOPIC, CONNECTIONS_TOPIC, WINDOW_SIZE, WINDOW_GRACE, EDGE_RETENTION, PERSISTENT_THRESHOLD,
+      METADATA_HISTORY_RETENTION, MATCH_RETENTION, METADATA_FILE, METADATA_FILE_POLL, APPLICATION_SERVER,
+      NUM_STREAM_THREADS, REPLICATION_FACTOR, NUM_STANDBY_REPLICAS);
+
+  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+  private static final Pattern HOST_PORT = Pattern.compile("([^\\s:,]+|\\[[0-9a-fA-F:.]+]):(\\d{1,5})");
+
+  private final String bootstrapServers;
+  private final String applicationId;
+  private final Path stateDir;
+  private final String tcpTopic;
+  private final String metadataTopic;
+  private final String connectionsTopic;
+  private final Duration windowSize;
+  private final Duration windowGrace;
+  private final Duration edgeRetention;
+  private final Duration persistentThreshold;
+  private final Duration metadataHistoryRetention;
+  private final Duration matchRetention;
+  private final Optional<Path> metadataFile;
+  private final Duration metadataFilePoll;
+  private final Optional<String> applicationServer;
+  private final int numStreamThreads;
+  private final int replicationFactor;
+  private final int numStandbyReplicas;
+
+  private StreamsAppConfig(Map<String, String> env) {
+    bootstrapServers = hostPorts(env, BOOTSTRAP_SERVERS);
+    applicationId = nonBlank(env, APPLICATION_ID);
+    stateDir = Path.of(nonBlank(env, STATE_DIR));
+    tcpTopic = nonBlank(env, TCP_TOPIC);
+    metadataTopic = nonBlank(env, METADATA_TOPIC);
+    connectionsTopic = nonBlank(env, CONNECTIONS_TOPIC);
+    windowSize = positiveDuration(env, WINDOW_SIZE);
+    windowGrace = duration(env, WINDOW_GRACE);
+    edgeRetention = positiveDuration(env, EDGE_RETENTION);
+    persistentThreshold = duration(env, PERSISTENT_THRESHOLD);
+    metadataHistoryRetention = positiveDuration(env, METADATA_HISTORY_RETENTION);
+    matchRetention = positiveDuration(env, MATCH_RETENTION);
+    metadataFile = Optional.of(raw(env, METADATA_FILE)).filter(s -> !s.isEmpty()).map(Path::of);
+    metadataFilePoll = positiveDuration(env, METADATA_FILE_POLL);
+    applicationServer = Optional.of(raw(env, APPLICATION_SERVER)).filter(s -> !s.isEmpty())
+        .map(s -> hostPort(APPLICATION_SERVER, s));
+    numStreamThreads = intAtLeast(env, NUM_STREAM_THREADS, 1);
+    replicationFactor = replicationFactor(env);
+    numStandbyReplicas = intAtLeast(env, NUM_STANDBY_REPLICAS, 0);
+    if (edgeRetention.compareTo(windowSize.plus(windowGrace)) < 0) {
+      throw new IllegalArgumentException(PREFIX + EDGE_RETENTION.env() + " must be at least " + PREFIX
+          + WINDOW_SIZE.env() + " + " + PREFIX + WINDOW_GRACE.env() + " (" + windowSize.plus(windowGrace) + ")");
+    }
+  }
+
+  /** Reads every setting from {@code env}; missing or blank variables take their defaults. */
+  public static StreamsAppConfig fromEnv(Map<String, String> env) {
+    return new StreamsAppConfig(Objects.requireNonNull(env, "env"));
+  }
+
+  /** The defaults only. */
+  public static StreamsAppConfig defaults() {
+    return fromEnv(Map.of());
+  }
+
+  /** Every setting, in documentation order; {@link Setting#env()} is the full variable name. */
+  public static List<Setting> settings() {
+    return SETTINGS;
+  }
+
+  /**
+   * The {@link Properties} for {@code KafkaStreams}: exactly-once v2, no default serdes (every step of the
+   * topology names its serdes, so a forgotten one fails at startup instead of guessing), and undecodable input
+   * records logged, counted and skipped by {@link LogAndCountDeserializationHandler}.
+   */
+  public Properties streamsProperties() {
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(numStreamThreads));
+    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Integer.toString(replicationFactor));
+    p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, Integer.toString(numStandbyReplicas));
+    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        LogAndCountDeserializationHandler.class.getName());
+    // no global stores here; set only so Kafka Streams does not warn at every start
+    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+    applicationServer.ifPresent(s -> p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, s));
+    return p;
+  }
+
+  public String bootstrapServers() { return bootstrapServers; }
+
+  public String applicationId() { return applicationId; }
+
+  public Path stateDir() { return stateDir; }
+
+  public String tcpTopic() { return tcpTopic; }
+
+  public String metadataTopic() { return metadataTopic; }
+
+  public String connectionsTopic() { return connectionsTopic; }
+
+  public Duration windowSize() { return windowSize; }
+
+  public Duration windowGrace() { return windowGrace; }
+
+  public Duration edgeRetention() { return edgeRetention; }
+
+  public Duration persistentThreshold() { return persistentThreshold; }
+
+  public Duration metadataHistoryRetention() { return metadataHistoryRetention; }
+
+  public Duration matchRetention() { return matchRetention; }
+
+  public Optional<Path> metadataFile() { return metadataFile; }
+
+  public Duration metadataFilePoll() { return metadataFilePoll; }
+
+  public Optional<String> applicationServer() { return applicationServer; }
+
+  public int numStreamThreads() { return numStreamThreads; }
+
+  public int replicationFactor() { return replicationFactor; }
+
+  public int numStandbyReplicas() { return numStandbyReplicas; }
+
+  private static Setting setting(String name, String defaultValue, String doc) {
+    return new Setting(PREFIX + name, defaultValue, doc);
+  }
+
+  private static String raw(Map<String, String> env, Setting s) {
+    String v = env.get(s.env());
+    return v == null || v.isBlank() ? s.defaultValue() : v.trim();
+  }
+
+  private static String nonBlank(Map<String, String> env, Setting s) {
+    String v = raw(env, s);
+    if (v.isEmpty()) {
+      throw bad(s, v, "must not be empty");
+    }
+    return v;
+  }
+
+  private static Duration duration(Map<String, String> env, Setting s) {
+    String v = raw(env, s);
+    Duration d = parseDuration(v);
+    if (d == null || d.isNegative()) {
+      throw bad(s, v, "must be a duration such as 500ms, 10s, 1m, 2h, 1d or PT1M");
+    }
+    return d;
+  }
+
+  private static Duration positiveDuration(Map<String, String> env, Setting s) {
+    Duration d = duration(env, s);
+    if (d.isZero()) {
+      throw bad(s, raw(env, s), "must be greater than zero");
+    }
+    return d;
+  }
+
+  /** {@code 500ms}, {@code 10s}, {@code 1m}, {@code 2h}, {@code 1d} or ISO-8601; null when unparsable. */
+  static Duration parseDuration(String v) {
+    Matcher m = SHORT_DURATION.matcher(v.toLowerCase(Locale.ROOT));
+    try {
+      if (m.matches()) {
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+          case "ms" -> Duration.ofMillis(n);
+          case "s" -> Duration.ofSeconds(n);
+          case "m" -> Duration.ofMinutes(n);
+          case "h" -> Duration.ofHours(n);
+          default -> Duration.ofDays(n);
+        };
+      }
+      return Duration.parse(v);
+    } catch (DateTimeParseException | ArithmeticException e) {
+      return null;
+    }
+  }
+
+  private static int intAtLeast(Map<String, String> env, Setting s, int min) {
+    String v = raw(env, s);
+    try {
+      int n = Integer.parseInt(v);
+      if (n >= min) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw bad(s, v, "must be an integer >= " + min);
+  }
+
+  private static int replicationFactor(Map<String, String> env) {
+    String v = raw(env, REPLICATION_FACTOR);
+    int n = intAtLeast(env, REPLICATION_FACTOR, -1);
+    if (n == 0) {
+      throw bad(REPLICATION_FACTOR, v, "must be -1 or >= 1");
+    }
+    return n;
+  }
+
+  private static String hostPorts(Map<String, String> env, Setting s) {
+    String v = nonBlank(env, s);
+    for (String part : v.split(",", -1)) {
+      hostPort(s, part.trim());
+    }
+    return v;
+  }
+
+  private static String hostPort(Setting s, String v) {
+    Matcher m = HOST_PORT.matcher(v);
+    if (!m.matches() || Integer.parseInt(m.group(2)) < 1 || Integer.parseInt(m.group(2)) > 65535) {
+      throw bad(s, v, "must be host:port with a port in 1..65535");
+    }
+    return v;
+  }
+
+  private static IllegalArgumentException bad(Setting s, String value, String why) {
+    return new IllegalArgumentException(s.env() + "='" + value + "' " + why);
+  }
+}

@@ -1,0 +1,137 @@
+package io.k8spacket.streams;
+
+import io.k8spacket.query.EdgeReader;
+import io.k8spacket.streams.query.EdgeStoreReader;
+import io.k8spacket.streams.topology.ConnectionsTopology;
+import io.k8spacket.streams.topology.LogAndCountDeserializationHandler;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the {@link KafkaStreams} client of this process: build, start, wait, query, close.
+ *
+ * <p>An exception that escapes a stream thread (Kafka Streams already retries transient broker errors itself)
+ * replaces the thread: with exactly-once it resumes from the last commit, which heals one-off failures. A
+ * failure that repeats ({@value #MAX_REPLACEMENTS} times within {@link #REPLACEMENT_WINDOW}) is
+ * deterministic, e.g. a bug on one record, and replacing again would loop forever; the client then shuts down
+ * (state ERROR) so health checks fail and the orchestrator restarts the process.
+ */
+public final class StreamsRunner implements AutoCloseable {
+  static final int MAX_REPLACEMENTS = 3;
+  static final Duration REPLACEMENT_WINDOW = Duration.ofMinutes(10);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+  private static final Logger LOG = LoggerFactory.getLogger(StreamsRunner.class);
+
+  private final StreamsAppConfig config;
+  private final KafkaStreams streams;
+  private final KafkaStreamsMetrics metrics;
+  private final ThreadFailurePolicy failurePolicy = new ThreadFailurePolicy(MAX_REPLACEMENTS, REPLACEMENT_WINDOW);
+  private final Object stateLock = new Object();
+  private boolean started;
+  private boolean closed;
+
+  /** Builds the topology and client; Kafka metrics and the skipped-record counter go to {@code registry}. */
+  public StreamsRunner(StreamsAppConfig config, MeterRegistry registry) {
+    this.config = Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(registry, "registry");
+    Properties props = config.streamsProperties();
+    props.put(LogAndCountDeserializationHandler.METER_REGISTRY_CONFIG, registry);
+    this.streams = new KafkaStreams(ConnectionsTopology.buildTopology(config), props);
+    this.streams.setStateListener(this::onStateChange);
+    this.streams.setUncaughtExceptionHandler(this::onUncaught);
+    this.metrics = new KafkaStreamsMetrics(streams);
+    this.metrics.bindTo(registry);
+  }
+
+  /** Starts processing in the background; call once. */
+  public synchronized void start() {
+    if (started || closed) {
+      throw new IllegalStateException(closed ? "closed" : "already started");
+    }
+    started = true;
+    LOG.info("starting Kafka Streams application {} against {}", config.applicationId(), config.bootstrapServers());
+    streams.start();
+  }
+
+  /**
+   * Waits until the client is RUNNING (all tasks assigned and restored). Returns false on timeout.
+   *
+   * @throws IllegalStateException when the client stopped (ERROR or NOT_RUNNING) and can never run
+   */
+  public boolean awaitRunning(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (stateLock) {
+      while (true) {
+        KafkaStreams.State state = streams.state();
+        if (state == KafkaStreams.State.RUNNING) {
+          return true;
+        }
+        if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING
+            || state == KafkaStreams.State.PENDING_ERROR) {
+          throw new IllegalStateException("Kafka Streams stopped in state " + state);
+        }
+        long leftMs = (deadline - System.nanoTime()) / 1_000_000L;
+        if (leftMs <= 0) {
+          return false;
+        }
+        stateLock.wait(leftMs);
+      }
+    }
+  }
+
+  /** Current client state (CREATED, REBALANCING, RUNNING, ...). */
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  /** Reads the edge store of this instance; throws StoreUnavailableException while it is not queryable. */
+  public EdgeReader edgeReader() {
+    return new EdgeStoreReader(streams, config.windowSize());
+  }
+
+  /** Stops processing and releases the state directory; safe to call more than once. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    streams.close(CLOSE_TIMEOUT);
+    metrics.close();
+  }
+
+  private void onStateChange(KafkaStreams.State newState, KafkaStreams.State oldState) {
+    LOG.info("Kafka Streams state {} -> {}", oldState, newState);
+    synchronized (stateLock) {
+      stateLock.notifyAll();
+    }
+  }
+
+  private StreamThreadExceptionResponse onUncaught(Throwable error) {
+    StreamThreadExceptionResponse response = failurePolicy.onFailure(System.currentTimeMillis());
+    if (response == StreamThreadExceptionResponse.REPLACE_THREAD) {
+      LOG.error("stream thread failed, replacing it: {}", describe(error));
+    } else {
+      LOG.error("stream thread failed {} times within {}, shutting Kafka Streams down: {}", MAX_REPLACEMENTS + 1,
+          REPLACEMENT_WINDOW, describe(error));
+    }
+    LOG.debug("stream thread failure", error);
+    return response;
+  }
+
+  /** The exception and its causes on one line (the stack trace is logged at DEBUG). */
+  private static String describe(Throwable error) {
+    StringBuilder sb = new StringBuilder(error.toString());
+    for (Throwable c = error.getCause(); c != null; c = c.getCause()) {
+      sb.append(" <- ").append(c);
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,104 @@
+package io.k8spacket.streams.topology;
+
+import io.k8spacket.avro.Connection;
+import io.k8spacket.avro.EdgeStats;
+import io.k8spacket.avro.EndpointMetadata;
+import io.k8spacket.avro.TcpConnectionEvent;
+import io.k8spacket.schema.AvroSerde;
+import io.k8spacket.streams.StreamsAppConfig;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.Joined;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.KTable;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * The TCP topology, on one page: raw events in, each connection counted once, both ends named as of the
+ * close time, enriched connections out, and windowed statistics per (client, server) edge for the query API.
+ *
+ * <pre>
+ * k8spacket.tcp.v1 (key client IP, event time = close time)
+ *   → count-once (store {@value #COUNT_ONCE_STORE})
+ *   → left join metadata by client IP ─┐   k8spacket.metadata.v1 → versioned table {@value #METADATA_STORE}
+ *   → re-key by server IP, repartition {@value #BY_SERVER_IP}
+ *   → left join metadata by server IP ─┘   (the same table, so both joins run in one sub-topology)
+ *   ├→ re-key by client workload → k8spacket.connections.v1
+ *   └→ group by edge, repartition {@value #BY_EDGE} → 1-minute windows → {@value #EDGE_STORE}
+ * </pre>
+ *
+ * <p>Worked example: pod {@code web-1} (10.0.0.1) opens a connection to pod {@code db-0} (10.0.0.2:5432) on
+ * the same node and closes it at 10:00:30.5. Two events arrive, the client socket's and the server socket's;
+ * the first is counted, the second dropped. The connection is named web-1 → db-0 by the metadata valid at
+ * 10:00:30.5, written once to the connections topic, and the edge {@code 10.0.0.1|web-1|shop|web>10.0.0.2|
+ * db-0|shop|db} of window [10:00, 10:01) gets connCount 1 and its bytes.
+ */
+public final class ConnectionsTopology {
+  /** Windowed store of {@link EdgeStats} per edge key; read by the query API. */
+  public static final String EDGE_STORE = "edge-stats";
+  /** Versioned store of the metadata table (IP → who held it, over time). */
+  public static final String METADATA_STORE = "endpoint-metadata";
+  /** Key-value store of observations waiting for their twin. */
+  public static final String COUNT_ONCE_STORE = "count-once-seen";
+  /** Repartition (by server IP) before the server-side join. */
+  public static final String BY_SERVER_IP = "connections-by-server-ip";
+  /** Repartition (by edge key) before the windowed aggregation. */
+  public static final String BY_EDGE = "connections-by-edge";
+
+  private ConnectionsTopology() {}
+
+  /** Builds the topology; pure: nothing is started or connected. */
+  public static Topology buildTopology(StreamsAppConfig config) {
+    Serde<String> keys = Serdes.String();
+    Serde<TcpConnectionEvent> events = AvroSerde.of(TcpConnectionEvent.class);
+    Serde<EndpointMetadata> metadataSerde = AvroSerde.of(EndpointMetadata.class);
+    Serde<Connection> connections = AvroSerde.of(Connection.class);
+    StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(config.streamsProperties())));
+
+    // a. raw events, event time = close time; undecodable records are skipped by the deserialization handler
+    KStream<String, TcpConnectionEvent> raw = builder.stream(config.tcpTopic(), Consumed.with(keys, events)
+        .withTimestampExtractor(new CloseTimeExtractor()).withName("tcp-events"));
+    // c. IP → metadata as a versioned table, so a join sees who held the IP at the stream record's time
+    KTable<String, EndpointMetadata> metadata = builder.table(config.metadataTopic(),
+        Consumed.with(keys, metadataSerde).withName("metadata"),
+        Materialized.<String, EndpointMetadata>as(
+                Stores.persistentVersionedKeyValueStore(METADATA_STORE, config.metadataHistoryRetention()))
+            .withKeySerde(keys).withValueSerde(metadataSerde));
+    // b. count each connection once: forward the first observation of a 4-tuple, drop its twin
+    KStream<String, TcpConnectionEvent> counted = raw.processValues(
+        CountOnceProcessor.supplier(COUNT_ONCE_STORE, config.matchRetention()), Named.as("count-once"));
+    // c1. name the client as of close time (the stream is keyed by client IP, co-partitioned with metadata)
+    KStream<String, Connection> clientNamed = counted.leftJoin(metadata, Enrichment::withClient,
+        Joined.with(keys, events, metadataSerde).withName("name-client"));
+    // c2. re-key by server IP, repartition, and name the server as of close time from the same table
+    KStream<String, Connection> named = clientNamed
+        .selectKey(Enrichment::serverIp, Named.as("key-by-server-ip"))
+        .repartition(Repartitioned.with(keys, connections).withName(BY_SERVER_IP))
+        .leftJoin(metadata, Enrichment::withServer, Joined.with(keys, connections, metadataSerde)
+            .withName("name-server"));
+    // d. enriched connections out, keyed by client workload
+    named.selectKey(Enrichment::clientWorkloadKey, Named.as("key-by-client-workload"))
+        .to(config.connectionsTopic(), Produced.with(keys, connections).withName("connections"));
+    // e. per edge and tumbling event-time window: counts, bytes, durations
+    named.groupBy(Enrichment::edgeKey, Grouped.with(BY_EDGE, keys, connections))
+        .windowedBy(TimeWindows.ofSizeAndGrace(config.windowSize(), config.windowGrace()))
+        .aggregate(EdgeAggregator::empty, new EdgeAggregator(config.persistentThreshold()), Named.as("edges"),
+            Materialized.<String, EdgeStats, WindowStore<Bytes, byte[]>>as(EDGE_STORE)
+                .withKeySerde(keys).withValueSerde(AvroSerde.of(EdgeStats.class))
+                .withRetention(config.edgeRetention()));
+    return builder.build();
+  }
+}

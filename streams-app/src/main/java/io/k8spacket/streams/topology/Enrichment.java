@@ -1,0 +1,77 @@
+package io.k8spacket.streams.topology;
+
+import io.k8spacket.avro.Connection;
+import io.k8spacket.avro.Endpoint;
+import io.k8spacket.avro.EndpointKind;
+import io.k8spacket.avro.EndpointMetadata;
+import io.k8spacket.avro.TcpConnectionEvent;
+import java.util.Objects;
+
+/** The joiners and keys of the topology: naming endpoints from metadata and choosing record keys. */
+public final class Enrichment {
+  private Enrichment() {}
+
+  /** An endpoint named by its metadata as of the event time, or by its IP when there is none. */
+  public static Endpoint endpoint(String ip, EndpointMetadata metadata) {
+    if (metadata == null) {
+      return new Endpoint(ip, ip, null, null, null, EndpointKind.UNKNOWN, null);
+    }
+    return new Endpoint(ip, metadata.getName(), metadata.getNamespace(), metadata.getWorkload(),
+        metadata.getWorkloadKind(), metadata.getKind(), metadata.getNode());
+  }
+
+  /** The counted connection with its client named; the server is named by IP until the second join. */
+  public static Connection withClient(TcpConnectionEvent e, EndpointMetadata clientMetadata) {
+    return Connection.newBuilder()
+        .setClient(endpoint(e.getClientIp(), clientMetadata))
+        .setClientPort(e.getClientPort())
+        .setServer(endpoint(e.getServerIp(), null))
+        .setServerPort(e.getServerPort())
+        .setFamily(e.getFamily())
+        .setObserver(e.getObserver())
+        .setNode(e.getNode())
+        .setBytesClientToServer(e.getBytesClientToServer())
+        .setBytesServerToClient(e.getBytesServerToClient())
+        .setSegmentsClientToServer(e.getSegmentsClientToServer())
+        .setSegmentsServerToClient(e.getSegmentsServerToClient())
+        .setRetransmits(e.getRetransmits())
+        .setSrttMicros(e.getSrttMicros())
+        .setOpenTimeNs(e.getOpenTimeNs())
+        .setCloseTimeNs(e.getCloseTimeNs())
+        .setCloseKind(e.getCloseKind())
+        .build();
+  }
+
+  /** The connection with its server named as of the event time. */
+  public static Connection withServer(Connection c, EndpointMetadata serverMetadata) {
+    return Connection.newBuilder(c).setServer(endpoint(c.getServer().getIp(), serverMetadata)).build();
+  }
+
+  /** Repartition key of the server-side join. */
+  public static String serverIp(String clientIp, Connection c) {
+    return c.getServer().getIp();
+  }
+
+  /** Key of the connections topic: {@code namespace/workload}, the workload or name alone, or the IP. */
+  public static String clientWorkloadKey(String serverIp, Connection c) {
+    Endpoint client = c.getClient();
+    if (client.getKind() == EndpointKind.UNKNOWN) {
+      return client.getIp();
+    }
+    String workload = Objects.requireNonNullElse(client.getWorkload(), client.getName());
+    return client.getNamespace() == null ? workload : client.getNamespace() + "/" + workload;
+  }
+
+  /**
+   * Key of the edge store: both endpoints' identity (IP, name, namespace, workload), so the query layer can
+   * still group by IP, pod, workload or namespace. Example: {@code 10.0.0.1|web-1|shop|web>10.0.0.2|db-0|shop|db}.
+   */
+  public static String edgeKey(String serverIp, Connection c) {
+    return identity(c.getClient()) + ">" + identity(c.getServer());
+  }
+
+  private static String identity(Endpoint e) {
+    return e.getIp() + "|" + e.getName() + "|" + Objects.toString(e.getNamespace(), "") + "|"
+        + Objects.toString(e.getWorkload(), "");
+  }
+}

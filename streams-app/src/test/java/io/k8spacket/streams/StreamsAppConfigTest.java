@@ -1,0 +1,150 @@
+package io.k8spacket.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.k8spacket.streams.topology.LogAndCountDeserializationHandler;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+class StreamsAppConfigTest {
+  @Test
+  void defaults_are_the_documented_ones() {
+    StreamsAppConfig c = StreamsAppConfig.defaults();
+
+    assertThat(c.bootstrapServers()).isEqualTo("127.0.0.1:9092");
+    assertThat(c.applicationId()).isEqualTo("k8spacket-streams");
+    assertThat(c.stateDir()).isEqualTo(Path.of(".k8spacket/streams-state"));
+    assertThat(c.tcpTopic()).isEqualTo("k8spacket.tcp.v1");
+    assertThat(c.metadataTopic()).isEqualTo("k8spacket.metadata.v1");
+    assertThat(c.connectionsTopic()).isEqualTo("k8spacket.connections.v1");
+    assertThat(c.windowSize()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(c.windowGrace()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(c.edgeRetention()).isEqualTo(Duration.ofHours(24));
+    assertThat(c.persistentThreshold()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.metadataHistoryRetention()).isEqualTo(Duration.ofHours(24));
+    assertThat(c.matchRetention()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(c.metadataFile()).isEmpty();
+    assertThat(c.metadataFilePoll()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(c.applicationServer()).isEmpty();
+    assertThat(c.numStreamThreads()).isEqualTo(1);
+    assertThat(c.replicationFactor()).isEqualTo(-1);
+    assertThat(c.numStandbyReplicas()).isZero();
+  }
+
+  @Test
+  void every_setting_is_read_from_its_variable() {
+    StreamsAppConfig c = StreamsAppConfig.fromEnv(Map.ofEntries(
+        Map.entry("K8SPACKET_STREAMS_BOOTSTRAP_SERVERS", "kafka-0:9092,kafka-1:9092"),
+        Map.entry("K8SPACKET_STREAMS_APPLICATION_ID", "app"),
+        Map.entry("K8SPACKET_STREAMS_STATE_DIR", "/var/lib/k8spacket"),
+        Map.entry("K8SPACKET_STREAMS_TCP_TOPIC", "t"),
+        Map.entry("K8SPACKET_STREAMS_METADATA_TOPIC", "m"),
+        Map.entry("K8SPACKET_STREAMS_CONNECTIONS_TOPIC", "c"),
+        Map.entry("K8SPACKET_STREAMS_WINDOW_SIZE", "5m"),
+        Map.entry("K8SPACKET_STREAMS_WINDOW_GRACE", "PT30S"),
+        Map.entry("K8SPACKET_STREAMS_EDGE_RETENTION", "2d"),
+        Map.entry("K8SPACKET_STREAMS_PERSISTENT_THRESHOLD", "1500ms"),
+        Map.entry("K8SPACKET_STREAMS_METADATA_HISTORY_RETENTION", "48h"),
+        Map.entry("K8SPACKET_STREAMS_MATCH_RETENTION", "90s"),
+        Map.entry("K8SPACKET_STREAMS_METADATA_FILE", "/etc/k8spacket/endpoints.yaml"),
+        Map.entry("K8SPACKET_STREAMS_METADATA_FILE_POLL", "250ms"),
+        Map.entry("K8SPACKET_STREAMS_APPLICATION_SERVER", "streams-0.streams:8080"),
+        Map.entry("K8SPACKET_STREAMS_NUM_STREAM_THREADS", "2"),
+        Map.entry("K8SPACKET_STREAMS_REPLICATION_FACTOR", "3"),
+        Map.entry("K8SPACKET_STREAMS_NUM_STANDBY_REPLICAS", "1")));
+
+    assertThat(c.bootstrapServers()).isEqualTo("kafka-0:9092,kafka-1:9092");
+    assertThat(c.applicationId()).isEqualTo("app");
+    assertThat(c.stateDir()).isEqualTo(Path.of("/var/lib/k8spacket"));
+    assertThat(c.tcpTopic()).isEqualTo("t");
+    assertThat(c.metadataTopic()).isEqualTo("m");
+    assertThat(c.connectionsTopic()).isEqualTo("c");
+    assertThat(c.windowSize()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(c.windowGrace()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.edgeRetention()).isEqualTo(Duration.ofDays(2));
+    assertThat(c.persistentThreshold()).isEqualTo(Duration.ofMillis(1500));
+    assertThat(c.metadataHistoryRetention()).isEqualTo(Duration.ofHours(48));
+    assertThat(c.matchRetention()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(c.metadataFile()).contains(Path.of("/etc/k8spacket/endpoints.yaml"));
+    assertThat(c.metadataFilePoll()).isEqualTo(Duration.ofMillis(250));
+    assertThat(c.applicationServer()).contains("streams-0.streams:8080");
+    assertThat(c.numStreamThreads()).isEqualTo(2);
+    assertThat(c.replicationFactor()).isEqualTo(3);
+    assertThat(c.numStandbyReplicas()).isEqualTo(1);
+  }
+
+  @Test
+  void a_blank_variable_means_the_default() {
+    StreamsAppConfig c = StreamsAppConfig.fromEnv(Map.of("K8SPACKET_STREAMS_WINDOW_SIZE", "  ",
+        "K8SPACKET_STREAMS_APPLICATION_SERVER", ""));
+
+    assertThat(c.windowSize()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(c.applicationServer()).isEqualTo(Optional.empty());
+  }
+
+  @Test
+  void streams_properties_ask_for_exactly_once_and_name_no_default_serdes() {
+    Properties p = StreamsAppConfig.fromEnv(Map.of("K8SPACKET_STREAMS_APPLICATION_SERVER", "10.0.0.5:8080"))
+        .streamsProperties();
+
+    assertThat(p).containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "exactly_once_v2")
+        .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "k8spacket-streams")
+        .containsEntry(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092")
+        .containsEntry(StreamsConfig.STATE_DIR_CONFIG, ".k8spacket/streams-state")
+        .containsEntry(StreamsConfig.APPLICATION_SERVER_CONFIG, "10.0.0.5:8080")
+        .containsEntry(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+            LogAndCountDeserializationHandler.class.getName())
+        .doesNotContainKeys(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG,
+            StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG);
+    assertThat(StreamsAppConfig.defaults().streamsProperties())
+        .doesNotContainKey(StreamsConfig.APPLICATION_SERVER_CONFIG);
+  }
+
+  @Test
+  void a_bad_value_is_refused_naming_its_variable() {
+    assertRefused("K8SPACKET_STREAMS_WINDOW_SIZE", "one minute");
+    assertRefused("K8SPACKET_STREAMS_WINDOW_SIZE", "0s");
+    assertRefused("K8SPACKET_STREAMS_WINDOW_GRACE", "-PT1S");
+    assertRefused("K8SPACKET_STREAMS_PERSISTENT_THRESHOLD", "10");
+    assertRefused("K8SPACKET_STREAMS_APPLICATION_SERVER", "streams-0");
+    assertRefused("K8SPACKET_STREAMS_APPLICATION_SERVER", "streams-0:99999");
+    assertRefused("K8SPACKET_STREAMS_BOOTSTRAP_SERVERS", "kafka:9092,");
+    assertRefused("K8SPACKET_STREAMS_NUM_STREAM_THREADS", "0");
+    assertRefused("K8SPACKET_STREAMS_REPLICATION_FACTOR", "0");
+    assertRefused("K8SPACKET_STREAMS_NUM_STANDBY_REPLICAS", "x");
+  }
+
+  @Test
+  void edge_retention_shorter_than_window_plus_grace_is_refused() {
+    assertThatThrownBy(() -> StreamsAppConfig.fromEnv(Map.of("K8SPACKET_STREAMS_EDGE_RETENTION", "2m")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("K8SPACKET_STREAMS_EDGE_RETENTION");
+  }
+
+  @Test
+  void settings_list_every_variable_once_with_a_doc() {
+    assertThat(StreamsAppConfig.settings()).hasSize(18)
+        .allSatisfy(s -> {
+          assertThat(s.env()).startsWith("K8SPACKET_STREAMS_");
+          assertThat(s.doc()).isNotBlank();
+        })
+        .extracting(StreamsAppConfig.Setting::env).doesNotHaveDuplicates();
+    Map<String, String> allDefaults = new HashMap<>();
+    StreamsAppConfig.settings().forEach(s -> allDefaults.put(s.env(), s.defaultValue()));
+    assertThat(StreamsAppConfig.fromEnv(allDefaults).windowSize()).isEqualTo(Duration.ofMinutes(1));
+  }
+
+  private static void assertRefused(String variable, String value) {
+    assertThatThrownBy(() -> StreamsAppConfig.fromEnv(Map.of(variable, value)))
+        .as("%s=%s", variable, value)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(variable);
+  }
+}

@@ -1,0 +1,118 @@
+package io.k8spacket.streams.query;
+
+import static io.k8spacket.streams.topology.Fixtures.event;
+import static io.k8spacket.streams.topology.Fixtures.pod;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.k8spacket.avro.Observer;
+import io.k8spacket.avro.TcpConnectionEvent;
+import io.k8spacket.kafka.EmbeddedKafkaBroker;
+import io.k8spacket.query.EdgeReader;
+import io.k8spacket.query.EdgeSample;
+import io.k8spacket.query.EndpointView;
+import io.k8spacket.query.StoreUnavailableException;
+import io.k8spacket.schema.AvroSerde;
+import io.k8spacket.schema.Topics;
+import io.k8spacket.streams.StreamsAppConfig;
+import io.k8spacket.streams.StreamsRunner;
+import io.k8spacket.streams.metadata.KafkaMetadataPublisher;
+import io.k8spacket.streams.metadata.MetadataChange;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The whole topology on a real broker and a real KafkaStreams, read back through the EdgeReader. */
+class EdgeStoreReaderIT {
+  static final Duration WAIT = Duration.ofSeconds(120);
+  /** A minute boundary ten minutes ago: event times near now, as the broker expects. */
+  static final long T0 = (System.currentTimeMillis() / 60_000 - 10) * 60_000;
+  static final String WEB = "10.0.0.1";
+  static final String DB = "10.0.0.2";
+  static final EndpointView WEB_VIEW = new EndpointView(WEB, "web-1", "shop", "web", "Deployment", "pod");
+  static final EndpointView DB_VIEW = new EndpointView(DB, "db-0", "shop", "db", "Deployment", "pod");
+
+  static EmbeddedKafkaBroker broker;
+  static StreamsRunner runner;
+  static StreamsAppConfig config;
+
+  @BeforeAll
+  static void startBrokerAndStreams() throws Exception {
+    broker = EmbeddedKafkaBroker.startTemporary(Path.of("target", "it-kafka"));
+    broker.createTopic(Topics.TCP, 2);
+    broker.createCompactedTopic(Topics.METADATA, 2);
+    broker.createTopic(Topics.CONNECTIONS, 2);
+    config = StreamsAppConfig.fromEnv(Map.of(
+        "K8SPACKET_STREAMS_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
+        "K8SPACKET_STREAMS_APPLICATION_ID", "edge-store-reader-it-" + UUID.randomUUID(),
+        "K8SPACKET_STREAMS_STATE_DIR", "target/it-streams-state",
+        "K8SPACKET_STREAMS_REPLICATION_FACTOR", "1"));
+    try (KafkaMetadataPublisher publisher = new KafkaMetadataPublisher(broker.bootstrapServers(), Topics.METADATA)) {
+      publisher.publish(List.of(MetadataChange.upsert(pod(WEB, "web-1", "shop", "web", T0 - 3_600_000)),
+          MetadataChange.upsert(pod(DB, "db-0", "shop", "db", T0 - 3_600_000))));
+    }
+    runner = new StreamsRunner(config, new SimpleMeterRegistry());
+    assertThatThrownBy(() -> runner.edgeReader().edges(T0, T0 + 60_000))
+        .isInstanceOf(StoreUnavailableException.class);
+    runner.start();
+    assertThat(runner.awaitRunning(WAIT)).isTrue();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (runner != null) {
+      runner.close();
+      runner.close();
+    }
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  @Test
+  void edges_of_piped_events_are_read_back_exactly_whole_windows_at_a_time() {
+    produce(
+        // one connection seen by both sockets, closing in window [T0, T0+60s)
+        event(Observer.CLIENT, WEB, 40000, DB, 5432, T0 + 10_000, T0 + 30_500, 100, 2000),
+        event(Observer.SERVER, WEB, 40000, DB, 5432, T0 + 10_001, T0 + 30_499, 100, 2000),
+        // a short one closing exactly at the next window's start
+        event(Observer.CLIENT, WEB, 40001, DB, 5432, T0 + 59_000, T0 + 60_000, 5, 6));
+    EdgeReader reader = runner.edgeReader();
+    EdgeSample first = new EdgeSample(T0, T0 + 60_000, WEB_VIEW, DB_VIEW, 1, 1, 100, 2000, 20_500, 20_500,
+        T0 + 30_500);
+    EdgeSample second = new EdgeSample(T0 + 60_000, T0 + 120_000, WEB_VIEW, DB_VIEW, 1, 0, 5, 6, 1_000, 1_000,
+        T0 + 60_000);
+
+    await().atMost(WAIT).ignoreException(StoreUnavailableException.class)
+        .untilAsserted(() -> assertThat(reader.edges(T0 - 3_600_000, T0 + 3_600_000))
+            .containsExactlyInAnyOrder(first, second));
+
+    assertThat(reader.edges(T0 + 59_999, T0 + 60_000)).containsExactly(first);
+    assertThat(reader.edges(T0 + 60_000, T0 + 60_001)).containsExactly(second);
+    assertThat(reader.edges(T0 + 30_000, T0 + 90_000)).containsExactlyInAnyOrder(first, second);
+    assertThat(reader.edges(T0 + 120_000, T0 + 180_000)).isEmpty();
+    assertThat(reader.edges(T0 + 60_000, T0 + 60_000)).isEmpty();
+  }
+
+  private static void produce(TcpConnectionEvent... events) {
+    try (KafkaProducer<String, TcpConnectionEvent> producer = new KafkaProducer<>(
+        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
+        new StringSerializer(), AvroSerde.of(TcpConnectionEvent.class).serializer())) {
+      for (TcpConnectionEvent e : events) {
+        producer.send(new ProducerRecord<>(Topics.TCP, e.getClientIp(), e));
+      }
+      producer.flush();
+    }
+  }
+}
