@@ -122,8 +122,8 @@ public final class StreamsAppConfig {
     replicationFactor = replicationFactor(env);
     numStandbyReplicas = intAtLeast(env, NUM_STANDBY_REPLICAS, 0);
     if (edgeRetention.compareTo(windowSize.plus(windowGrace)) < 0) {
-      throw new IllegalArgumentException(PREFIX + EDGE_RETENTION.env() + " must be at least " + PREFIX
-          + WINDOW_SIZE.env() + " + " + PREFIX + WINDOW_GRACE.env() + " (" + windowSize.plus(windowGrace) + ")");
+      throw new IllegalArgumentException(EDGE_RETENTION.env() + " must be at least " + WINDOW_SIZE.env()
+          + " + " + WINDOW_GRACE.env() + " (" + windowSize.plus(windowGrace) + ")");
     }
   }
 

@@ -125,7 +125,8 @@ class StreamsAppConfigTest {
   void edge_retention_shorter_than_window_plus_grace_is_refused() {
     assertThatThrownBy(() -> StreamsAppConfig.fromEnv(Map.of("K8SPACKET_STREAMS_EDGE_RETENTION", "2m")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("K8SPACKET_STREAMS_EDGE_RETENTION");
+        .hasMessage("K8SPACKET_STREAMS_EDGE_RETENTION must be at least K8SPACKET_STREAMS_WINDOW_SIZE"
+            + " + K8SPACKET_STREAMS_WINDOW_GRACE (PT3M)");
   }
 
   @Test
