@@ -88,6 +88,12 @@ struct sock {
 	int sk_err;
 };
 
+/* inet_sport is the local port (network order); unlike skc_num it survives inet_put_port() at TCP_CLOSE. */
+struct inet_sock {
+	struct sock sk;
+	__be16 inet_sport;
+};
+
 struct tcp_sock {
 	__u64 bytes_received;
 	__u64 bytes_acked;

@@ -101,7 +101,8 @@ static __always_inline void fill_endpoints(struct k8sp_tcp_event *e, const struc
 {
 	__u8 *local = client ? e->client_addr : e->server_addr;
 	__u8 *remote = client ? e->server_addr : e->client_addr;
-	__u16 local_port = BPF_CORE_READ(sk, __sk_common.skc_num);
+	/* not skc_num: inet_put_port() zeroes it before the TCP_CLOSE transition is traced */
+	__u16 local_port = bpf_ntohs(BPF_CORE_READ((const struct inet_sock *)sk, inet_sport));
 	__u16 remote_port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
 
 	if (e->family == AF_INET) {
@@ -111,8 +112,9 @@ static __always_inline void fill_endpoints(struct k8sp_tcp_event *e, const struc
 		__builtin_memcpy(local, &saddr, 4);
 		__builtin_memcpy(remote, &daddr, 4);
 	} else {
-		BPF_CORE_READ_INTO(local, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
-		BPF_CORE_READ_INTO(remote, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
+		/* explicit size: BPF_CORE_READ_INTO would copy sizeof(*local) = 1 byte */
+		bpf_core_read(local, 16, &sk->__sk_common.skc_v6_rcv_saddr);
+		bpf_core_read(remote, 16, &sk->__sk_common.skc_v6_daddr);
 	}
 	e->client_port = client ? local_port : remote_port;
 	e->server_port = client ? remote_port : local_port;

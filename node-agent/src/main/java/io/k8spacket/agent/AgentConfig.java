@@ -1,0 +1,149 @@
+package io.k8spacket.agent;
+
+import io.k8spacket.schema.Topics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The agent's whole configuration, typed, built from environment variables named {@code K8SPACKET_AGENT_<NAME>}
+ * (production passes {@code System.getenv()}, tests a literal map). Every setting has an env name, a parser, a
+ * default and a one-line doc; {@link #settings()} lists them for docs/config.md.
+ */
+public record AgentConfig(
+    String kafkaBootstrap,
+    String tcpTopic,
+    String nodeName,
+    int httpPort,
+    int maxSockets,
+    int ringBytes,
+    int pollIntervalMs,
+    int pollBatch,
+    boolean ignoreLoopback,
+    long producerBufferBytes,
+    int producerMaxBlockMs,
+    Optional<Path> kafkaConfigFile) {
+
+  /** Prefix of every variable. */
+  public static final String PREFIX = "K8SPACKET_AGENT_";
+
+  /** One setting for docs: full env name, default as text, one-line doc. */
+  public record Setting(String name, String defaultValue, String doc) {}
+
+  private record Def<T>(String name, String defaultValue, String doc, Function<String, T> parser) {
+    T parse(Map<String, String> env) {
+      String raw = env.get(PREFIX + name);
+      String text = raw == null || raw.isBlank() ? defaultValue : raw.trim();
+      try {
+        return parser.apply(text);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(PREFIX + name + ": '" + text + "' " + e.getMessage(), e);
+      }
+    }
+
+    Setting setting() {
+      return new Setting(PREFIX + name, defaultValue, doc);
+    }
+  }
+
+  private static final int MIB = 1 << 20;
+  private static final Def<String> KAFKA_BOOTSTRAP = new Def<>("KAFKA_BOOTSTRAP", "127.0.0.1:9092",
+      "Kafka bootstrap servers, host:port[,host:port...].", AgentConfig::nonEmpty);
+  private static final Def<String> TCP_TOPIC = new Def<>("TCP_TOPIC", Topics.TCP,
+      "Topic for TCP connection events.", AgentConfig::nonEmpty);
+  private static final Def<String> NODE_NAME = new Def<>("NODE_NAME", "",
+      "Node name written into every event; empty = this host's name (set it from spec.nodeName in a cluster).",
+      text -> text.isEmpty() ? hostName() : text);
+  private static final Def<Integer> HTTP_PORT = new Def<>("HTTP_PORT", "9400",
+      "Port of /metrics and /healthz; 0 = any free port.", text -> intIn(text, 0, 65535));
+  private static final Def<Integer> MAX_SOCKETS = new Def<>("MAX_SOCKETS", "65536",
+      "Live TCP sockets tracked in the kernel at once (LRU beyond that).", text -> intIn(text, 1, 1 << 24));
+  private static final Def<Integer> RING_BYTES = new Def<>("RING_BYTES", String.valueOf(8 * MIB),
+      "Ring buffer size in bytes: a power of two, 4096 to 1 GiB; 104-byte events take 112 bytes each.",
+      AgentConfig::ringSize);
+  private static final Def<Integer> POLL_INTERVAL_MS = new Def<>("POLL_INTERVAL_MS", "10",
+      "How often the ring buffer is drained, ms (the kernel never wakes the reader).",
+      text -> intIn(text, 1, 10_000));
+  private static final Def<Integer> POLL_BATCH = new Def<>("POLL_BATCH", "4096",
+      "Most events read per drain before the reader checks for shutdown.", text -> intIn(text, 1, 1 << 20));
+  private static final Def<Boolean> IGNORE_LOOPBACK = new Def<>("IGNORE_LOOPBACK", "true",
+      "Skip connections on 127.0.0.0/8 and ::1 (never between pods).", AgentConfig::bool);
+  private static final Def<Long> PRODUCER_BUFFER_BYTES = new Def<>("PRODUCER_BUFFER_BYTES",
+      String.valueOf(32L * MIB), "Memory the Kafka producer may buffer while Kafka is away; beyond it events are"
+      + " dropped and counted.", text -> (long) intIn(text, MIB, Integer.MAX_VALUE));
+  private static final Def<Integer> PRODUCER_MAX_BLOCK_MS = new Def<>("PRODUCER_MAX_BLOCK_MS", "20",
+      "Longest a send may block the ring reader (metadata wait), ms.", text -> intIn(text, 0, 60_000));
+  private static final Def<Optional<Path>> KAFKA_CONFIG_FILE = new Def<>("KAFKA_CONFIG_FILE", "",
+      "Optional Java properties file merged into the producer config (TLS, SASL).",
+      text -> text.isEmpty() ? Optional.empty() : Optional.of(Path.of(text)));
+
+  private static final List<Def<?>> ALL = List.of(KAFKA_BOOTSTRAP, TCP_TOPIC, NODE_NAME, HTTP_PORT, MAX_SOCKETS,
+      RING_BYTES, POLL_INTERVAL_MS, POLL_BATCH, IGNORE_LOOPBACK, PRODUCER_BUFFER_BYTES, PRODUCER_MAX_BLOCK_MS,
+      KAFKA_CONFIG_FILE);
+
+  /**
+   * Reads every setting from {@code env}; missing or blank variables take their defaults.
+   *
+   * @throws IllegalArgumentException naming the variable when a value does not parse
+   */
+  public static AgentConfig fromEnv(Map<String, String> env) {
+    return new AgentConfig(KAFKA_BOOTSTRAP.parse(env), TCP_TOPIC.parse(env), NODE_NAME.parse(env),
+        HTTP_PORT.parse(env), MAX_SOCKETS.parse(env), RING_BYTES.parse(env), POLL_INTERVAL_MS.parse(env),
+        POLL_BATCH.parse(env), IGNORE_LOOPBACK.parse(env), PRODUCER_BUFFER_BYTES.parse(env),
+        PRODUCER_MAX_BLOCK_MS.parse(env), KAFKA_CONFIG_FILE.parse(env));
+  }
+
+  /** Every setting with its env name, default and doc, in a stable order. */
+  public static List<Setting> settings() {
+    return ALL.stream().map(Def::setting).toList();
+  }
+
+  private static String nonEmpty(String text) {
+    if (text.isEmpty()) {
+      throw new IllegalArgumentException("must not be empty");
+    }
+    return text;
+  }
+
+  private static int intIn(String text, int min, int max) {
+    long value;
+    try {
+      value = Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("is not an integer");
+    }
+    if (value < min || value > max) {
+      throw new IllegalArgumentException("is not in [" + min + ", " + max + "]");
+    }
+    return (int) value;
+  }
+
+  private static int ringSize(String text) {
+    int value = intIn(text, 4096, 1 << 30);
+    if (Integer.bitCount(value) != 1) {
+      throw new IllegalArgumentException("is not a power of two");
+    }
+    return value;
+  }
+
+  private static boolean bool(String text) {
+    return switch (text.toLowerCase(java.util.Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException("is not true or false");
+    };
+  }
+
+  private static String hostName() {
+    try {
+      String name = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+      return name.isEmpty() ? "unknown-node" : name;
+    } catch (IOException e) {
+      return "unknown-node";
+    }
+  }
+}

@@ -1,0 +1,157 @@
+package io.k8spacket.agent.event;
+
+import io.k8spacket.agent.event.TcpConnection.AddressFamily;
+import io.k8spacket.agent.event.TcpConnection.CloseKind;
+import io.k8spacket.agent.event.TcpConnection.Observer;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+
+/**
+ * Decodes {@code struct k8sp_tcp_event} (bpf/include/k8spacket.h, the source of truth) into a
+ * {@link TcpConnection}, field by field in C order. The offsets are public constants so that
+ * {@code BtfLayoutTest} can hold them to the compiled object's BTF: a C change Java missed fails the build.
+ *
+ * <p>Worked example: the probe saw a client in 10.231.1.1:40000 send 123457 bytes to 10.231.1.2:8080 and
+ * receive 765433; the record holds {@code bytes_c2s = 123457} at offset 24, {@code client_addr = 0a e7 01 01}
+ * then 12 zero bytes at offset 40, {@code client_port = 40000} (host order) at offset 92, {@code family = 2} at
+ * 96, {@code observer = 1} at 98. {@code decode} turns that into {@code TcpConnection[family=IPV4,
+ * client=/10.231.1.1, clientPort=40000, server=/10.231.1.2, serverPort=8080, observer=CLIENT,
+ * bytesClientToServer=123457, bytesServerToClient=765433, ...]} with {@code open_ns}/{@code close_ns} moved
+ * from CLOCK_BOOTTIME to epoch ns by the {@link BootClock}. An observer, close kind or family value the
+ * header does not define throws {@link MalformedEventException} (the caller counts it and goes on).
+ *
+ * <p>Reads with absolute gets in the host's byte order; allocates only the result and its addresses.
+ */
+public final class TcpEventDecoder {
+  public static final int OFFSET_OPEN_NS = 0;
+  public static final int OFFSET_CLOSE_NS = 8;
+  public static final int OFFSET_NETNS_COOKIE = 16;
+  public static final int OFFSET_BYTES_C2S = 24;
+  public static final int OFFSET_BYTES_S2C = 32;
+  public static final int OFFSET_CLIENT_ADDR = 40;
+  public static final int OFFSET_SERVER_ADDR = 56;
+  public static final int OFFSET_SEGS_C2S = 72;
+  public static final int OFFSET_SEGS_S2C = 76;
+  public static final int OFFSET_RETRANSMITS = 80;
+  public static final int OFFSET_SRTT_US = 84;
+  public static final int OFFSET_NETNS_INO = 88;
+  public static final int OFFSET_CLIENT_PORT = 92;
+  public static final int OFFSET_SERVER_PORT = 94;
+  public static final int OFFSET_FAMILY = 96;
+  public static final int OFFSET_OBSERVER = 98;
+  public static final int OFFSET_CLOSE_KIND = 99;
+  public static final int OFFSET_PAD = 100;
+  /** {@code sizeof(struct k8sp_tcp_event)}. */
+  public static final int SIZE = 104;
+  /** Name of the C struct in the object's BTF. */
+  public static final String C_STRUCT = "k8sp_tcp_event";
+
+  /** One C field: name as in the header, byte offset, byte size. */
+  public record Field(String name, int offset, int size) {}
+
+  /** Every field of the C struct in declaration order, padding included. */
+  public static final List<Field> LAYOUT = List.of(
+      new Field("open_ns", OFFSET_OPEN_NS, 8),
+      new Field("close_ns", OFFSET_CLOSE_NS, 8),
+      new Field("netns_cookie", OFFSET_NETNS_COOKIE, 8),
+      new Field("bytes_c2s", OFFSET_BYTES_C2S, 8),
+      new Field("bytes_s2c", OFFSET_BYTES_S2C, 8),
+      new Field("client_addr", OFFSET_CLIENT_ADDR, 16),
+      new Field("server_addr", OFFSET_SERVER_ADDR, 16),
+      new Field("segs_c2s", OFFSET_SEGS_C2S, 4),
+      new Field("segs_s2c", OFFSET_SEGS_S2C, 4),
+      new Field("retransmits", OFFSET_RETRANSMITS, 4),
+      new Field("srtt_us", OFFSET_SRTT_US, 4),
+      new Field("netns_ino", OFFSET_NETNS_INO, 4),
+      new Field("client_port", OFFSET_CLIENT_PORT, 2),
+      new Field("server_port", OFFSET_SERVER_PORT, 2),
+      new Field("family", OFFSET_FAMILY, 2),
+      new Field("observer", OFFSET_OBSERVER, 1),
+      new Field("close_kind", OFFSET_CLOSE_KIND, 1),
+      new Field("_pad", OFFSET_PAD, 4));
+
+  static final int AF_INET = 2;
+  static final int AF_INET6 = 10;
+
+  private final BootClock clock;
+
+  public TcpEventDecoder(BootClock clock) {
+    this.clock = clock;
+  }
+
+  /**
+   * Decodes the record of {@code length} bytes at {@code offset} of {@code buffer}, whose order must be the
+   * host's. The buffer's position and limit are not used or changed.
+   *
+   * @throws MalformedEventException when the record is shorter than the struct or holds an unknown enum value
+   */
+  public TcpConnection decode(ByteBuffer buffer, int offset, int length) {
+    if (length < SIZE) {
+      throw new MalformedEventException("TCP event of " + length + " bytes, expected " + SIZE);
+    }
+    if (buffer.order() != ByteOrder.nativeOrder()) {
+      throw new IllegalArgumentException("buffer must be in native byte order");
+    }
+    int family = Short.toUnsignedInt(buffer.getShort(offset + OFFSET_FAMILY));
+    int addressBytes = switch (family) {
+      case AF_INET -> 4;
+      case AF_INET6 -> 16;
+      default -> throw new MalformedEventException("TCP event with unknown address family " + family);
+    };
+    InetAddress client = address(buffer, offset + OFFSET_CLIENT_ADDR, addressBytes);
+    InetAddress server = address(buffer, offset + OFFSET_SERVER_ADDR, addressBytes);
+    if (client.getClass() != server.getClass()) {
+      throw new MalformedEventException("TCP event mixes IPv4-mapped and IPv6 endpoints: " + client + ", " + server);
+    }
+    return new TcpConnection(
+        client instanceof Inet4Address ? AddressFamily.IPV4 : AddressFamily.IPV6,
+        client,
+        Short.toUnsignedInt(buffer.getShort(offset + OFFSET_CLIENT_PORT)),
+        server,
+        Short.toUnsignedInt(buffer.getShort(offset + OFFSET_SERVER_PORT)),
+        observer(buffer.get(offset + OFFSET_OBSERVER)),
+        closeKind(buffer.get(offset + OFFSET_CLOSE_KIND)),
+        buffer.getLong(offset + OFFSET_BYTES_C2S),
+        buffer.getLong(offset + OFFSET_BYTES_S2C),
+        Integer.toUnsignedLong(buffer.getInt(offset + OFFSET_SEGS_C2S)),
+        Integer.toUnsignedLong(buffer.getInt(offset + OFFSET_SEGS_S2C)),
+        Integer.toUnsignedLong(buffer.getInt(offset + OFFSET_RETRANSMITS)),
+        Integer.toUnsignedLong(buffer.getInt(offset + OFFSET_SRTT_US)),
+        buffer.getLong(offset + OFFSET_NETNS_COOKIE),
+        Integer.toUnsignedLong(buffer.getInt(offset + OFFSET_NETNS_INO)),
+        clock.toEpochNanos(buffer.getLong(offset + OFFSET_OPEN_NS)),
+        clock.toEpochNanos(buffer.getLong(offset + OFFSET_CLOSE_NS)));
+  }
+
+  /** IPv4-mapped IPv6 addresses ({@code ::ffff:a.b.c.d}) come back as IPv4 (the JDK maps them). */
+  private static InetAddress address(ByteBuffer buffer, int at, int length) {
+    byte[] bytes = new byte[length];
+    buffer.get(at, bytes);
+    try {
+      return InetAddress.getByAddress(bytes);
+    } catch (UnknownHostException e) {
+      throw new AssertionError("4 or 16 bytes are always an address", e);
+    }
+  }
+
+  private static Observer observer(byte value) {
+    return switch (value) {
+      case 1 -> Observer.CLIENT;
+      case 2 -> Observer.SERVER;
+      default -> throw new MalformedEventException("TCP event with unknown observer " + Byte.toUnsignedInt(value));
+    };
+  }
+
+  private static CloseKind closeKind(byte value) {
+    return switch (value) {
+      case 1 -> CloseKind.NORMAL;
+      case 2 -> CloseKind.RESET;
+      case 3 -> CloseKind.NEVER_ESTABLISHED;
+      default -> throw new MalformedEventException("TCP event with unknown close kind " + Byte.toUnsignedInt(value));
+    };
+  }
+}

@@ -1,0 +1,83 @@
+package io.k8spacket.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.k8spacket.schema.Topics;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class AgentConfigTest {
+  @Test
+  void defaults_apply_when_nothing_is_set() {
+    AgentConfig c = AgentConfig.fromEnv(Map.of());
+
+    assertThat(c.kafkaBootstrap()).isEqualTo("127.0.0.1:9092");
+    assertThat(c.tcpTopic()).isEqualTo(Topics.TCP);
+    assertThat(c.nodeName()).isNotBlank();
+    assertThat(c.httpPort()).isEqualTo(9400);
+    assertThat(c.maxSockets()).isEqualTo(65536);
+    assertThat(c.ringBytes()).isEqualTo(8 << 20);
+    assertThat(c.pollIntervalMs()).isEqualTo(10);
+    assertThat(c.pollBatch()).isEqualTo(4096);
+    assertThat(c.ignoreLoopback()).isTrue();
+    assertThat(c.producerBufferBytes()).isEqualTo(32L << 20);
+    assertThat(c.producerMaxBlockMs()).isEqualTo(20);
+    assertThat(c.kafkaConfigFile()).isEmpty();
+  }
+
+  @Test
+  void every_variable_is_read() {
+    AgentConfig c = AgentConfig.fromEnv(Map.ofEntries(
+        Map.entry("K8SPACKET_AGENT_KAFKA_BOOTSTRAP", "kafka:9093"),
+        Map.entry("K8SPACKET_AGENT_TCP_TOPIC", "tcp.test"),
+        Map.entry("K8SPACKET_AGENT_NODE_NAME", "node-7"),
+        Map.entry("K8SPACKET_AGENT_HTTP_PORT", "0"),
+        Map.entry("K8SPACKET_AGENT_MAX_SOCKETS", "1024"),
+        Map.entry("K8SPACKET_AGENT_RING_BYTES", "65536"),
+        Map.entry("K8SPACKET_AGENT_POLL_INTERVAL_MS", "5"),
+        Map.entry("K8SPACKET_AGENT_POLL_BATCH", "16"),
+        Map.entry("K8SPACKET_AGENT_IGNORE_LOOPBACK", "FALSE"),
+        Map.entry("K8SPACKET_AGENT_PRODUCER_BUFFER_BYTES", "2097152"),
+        Map.entry("K8SPACKET_AGENT_PRODUCER_MAX_BLOCK_MS", "0"),
+        Map.entry("K8SPACKET_AGENT_KAFKA_CONFIG_FILE", "/etc/k8spacket/kafka.properties")));
+
+    assertThat(c).isEqualTo(new AgentConfig("kafka:9093", "tcp.test", "node-7", 0, 1024, 65536, 5, 16, false,
+        2097152, 0, Optional.of(Path.of("/etc/k8spacket/kafka.properties"))));
+  }
+
+  @Test
+  void bad_values_name_the_variable() {
+    assertThatThrownBy(() -> AgentConfig.fromEnv(Map.of("K8SPACKET_AGENT_HTTP_PORT", "http")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("K8SPACKET_AGENT_HTTP_PORT: 'http' is not an integer");
+    assertThatThrownBy(() -> AgentConfig.fromEnv(Map.of("K8SPACKET_AGENT_HTTP_PORT", "70000")))
+        .hasMessage("K8SPACKET_AGENT_HTTP_PORT: '70000' is not in [0, 65535]");
+    assertThatThrownBy(() -> AgentConfig.fromEnv(Map.of("K8SPACKET_AGENT_RING_BYTES", "100000")))
+        .hasMessage("K8SPACKET_AGENT_RING_BYTES: '100000' is not a power of two");
+    assertThatThrownBy(() -> AgentConfig.fromEnv(Map.of("K8SPACKET_AGENT_IGNORE_LOOPBACK", "yes")))
+        .hasMessage("K8SPACKET_AGENT_IGNORE_LOOPBACK: 'yes' is not true or false");
+    assertThatThrownBy(() -> AgentConfig.fromEnv(Map.of("K8SPACKET_AGENT_POLL_INTERVAL_MS", "0")))
+        .hasMessage("K8SPACKET_AGENT_POLL_INTERVAL_MS: '0' is not in [1, 10000]");
+  }
+
+  @Test
+  void blank_values_take_the_default() {
+    assertThat(AgentConfig.fromEnv(Map.of("K8SPACKET_AGENT_TCP_TOPIC", "  ")).tcpTopic()).isEqualTo(Topics.TCP);
+  }
+
+  @Test
+  void settings_list_every_variable_with_default_and_doc() {
+    assertThat(AgentConfig.settings()).extracting(AgentConfig.Setting::name).containsExactly(
+        "K8SPACKET_AGENT_KAFKA_BOOTSTRAP", "K8SPACKET_AGENT_TCP_TOPIC", "K8SPACKET_AGENT_NODE_NAME",
+        "K8SPACKET_AGENT_HTTP_PORT", "K8SPACKET_AGENT_MAX_SOCKETS", "K8SPACKET_AGENT_RING_BYTES",
+        "K8SPACKET_AGENT_POLL_INTERVAL_MS", "K8SPACKET_AGENT_POLL_BATCH", "K8SPACKET_AGENT_IGNORE_LOOPBACK",
+        "K8SPACKET_AGENT_PRODUCER_BUFFER_BYTES", "K8SPACKET_AGENT_PRODUCER_MAX_BLOCK_MS",
+        "K8SPACKET_AGENT_KAFKA_CONFIG_FILE");
+    assertThat(AgentConfig.settings()).allSatisfy(s -> assertThat(s.doc()).isNotBlank().doesNotContain("\n"));
+    assertThat(AgentConfig.settings()).filteredOn(s -> s.name().endsWith("_RING_BYTES"))
+        .extracting(AgentConfig.Setting::defaultValue).containsExactly("8388608");
+  }
+}

@@ -1,0 +1,48 @@
+package io.k8spacket.testsupport.net;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs iproute2's {@code ip} for namespace and link setup (never for traffic). */
+final class Ip {
+  private Ip() {}
+
+  /** Runs {@code ip ARGS}; throws with ip's output when it fails. */
+  static String run(String... args) {
+    List<String> command = new ArrayList<>(List.of("ip"));
+    command.addAll(List.of(args));
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException(String.join(" ", command) + " did not finish in 30 s");
+      }
+      if (process.exitValue() != 0) {
+        throw new IllegalStateException(String.join(" ", command) + " failed (" + process.exitValue() + "): "
+            + output.strip());
+      }
+      return output;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run ip (install iproute2)", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while running " + command, e);
+    }
+  }
+
+  /** Names of the network namespaces under /var/run/netns. */
+  static List<String> namespaces() {
+    List<String> names = new ArrayList<>();
+    for (String line : run("netns", "list").split("\n")) {
+      if (!line.isBlank()) {
+        names.add(line.strip().split("\\s+")[0]);
+      }
+    }
+    return names;
+  }
+}
