@@ -139,7 +139,7 @@ public final class FileMetadataSource implements MetadataSource {
         LOG.warn("metadata file {}: cannot publish {} changes, will retry: {}", file, changes.size(), e.toString());
         return 0;
       }
-      LOG.info("metadata file {}: {} endpoints, published {} changes", file, next.size(), changes.size());
+      LOG.info("metadata file {}: {} endpoints, {} changed", file, next.size(), changes.size());
     }
     published = next;
     lastSeenHash = hash;
