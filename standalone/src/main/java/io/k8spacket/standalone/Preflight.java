@@ -17,13 +17,17 @@ final class Preflight {
   /** Throws {@link PreflightException} naming the first problem found. */
   static void check(UpOptions options) {
     requireRoot();
+    requireFreePorts(options);
+  }
+
+  static void requireFreePorts(UpOptions options) {
     requireFreePort(options.httpPort(), "--http-port", null);
     requireFreePort(options.kafkaPort(), "--kafka-port", InetAddress.getLoopbackAddress());
   }
 
   static void requireRoot() {
     if (effectiveUid() != 0) {
-      throw new PreflightException("k8spacket up must run as root: loading eBPF programs needs CAP_BPF, "
+      throw new PreflightException("not running as root: loading eBPF programs needs CAP_BPF, "
           + "CAP_PERFMON and CAP_NET_ADMIN (try: sudo ./k8spacket up)");
     }
   }
@@ -43,14 +47,19 @@ final class Preflight {
   }
 
   private static void requireFreePort(int port, String flag, InetAddress address) {
-    if (port == 0) {
-      return;
+    if (port != 0 && !isFree(port, address)) {
+      throw new PreflightException("port " + port + " is in use; choose another with " + flag);
     }
+  }
+
+  /** Whether {@code port} can be bound on {@code address} (null = every address) right now. */
+  static boolean isFree(int port, InetAddress address) {
     try (ServerSocket socket = new ServerSocket()) {
       socket.setReuseAddress(true);
       socket.bind(address == null ? new InetSocketAddress(port) : new InetSocketAddress(address, port));
+      return true;
     } catch (IOException e) {
-      throw new PreflightException("port " + port + " is in use; choose another with " + flag);
+      return false;
     }
   }
 

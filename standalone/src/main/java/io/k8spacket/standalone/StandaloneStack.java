@@ -10,12 +10,7 @@ import io.k8spacket.streams.StreamsAppConfig;
 import io.k8spacket.streams.StreamsProcess;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -127,16 +122,7 @@ public final class StandaloneStack implements AutoCloseable {
 
   private static Map<String, String> agentEnv(EmbeddedKafkaBroker broker) {
     return Map.of(AgentConfig.PREFIX + "KAFKA_BOOTSTRAP", broker.bootstrapServers(),
-        AgentConfig.PREFIX + "HTTP_PORT", String.valueOf(freeOrAny(DEFAULT_AGENT_PORT)));
-  }
-
-  /** {@code port} when it is free, else 0 (any free port). */
-  private static int freeOrAny(int port) {
-    try (ServerSocket socket = new ServerSocket()) {
-      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-      return port;
-    } catch (IOException e) {
-      return 0;
-    }
+        AgentConfig.PREFIX + "HTTP_PORT",
+        Preflight.isFree(DEFAULT_AGENT_PORT, null) ? String.valueOf(DEFAULT_AGENT_PORT) : "0");
   }
 }
