@@ -10,6 +10,10 @@ public final class Topics {
   public static final String METADATA = "k8spacket.metadata.v1";
   /** Enriched connections, counted once, key = client workload. */
   public static final String CONNECTIONS = "k8spacket.connections.v1";
+  /** Enriched TLS handshakes, key = client workload. */
+  public static final String TLS_SESSIONS = "k8spacket.tls-sessions.v1";
+  /** Latest certificate chain per server endpoint and SNI, compacted, key = server IP:port|SNI. */
+  public static final String CERTIFICATES = "k8spacket.certificates.v1";
 
   private Topics() {}
 }
