@@ -32,8 +32,8 @@ public final class ConfigDocs {
         written `500ms`, `10s`, `1m`, `2h`, `1d` (or ISO-8601). Generated from the config classes by
         `io.k8spacket.standalone.ConfigDocs`; a test fails when this file drifts from them.
 
-        Standalone mode (`./k8spacket up`) sets the Kafka bootstrap, the state directory, the metadata file and the
-        API port from its own options and leaves the rest at these defaults.
+        Standalone mode (`./k8spacket up`) reads these variables too; its options win for the Kafka bootstrap, the
+        state directory, the metadata file and the API port.
         """);
     section(out, "Node agent (`io.k8spacket.agent.AgentMain`)", AgentConfig.settings().stream()
         .map(s -> new Row(s.name(), s.defaultValue(), s.doc())).toList());

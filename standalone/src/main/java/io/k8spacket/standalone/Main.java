@@ -29,8 +29,9 @@ public final class Main {
     }
     StandaloneStack stack;
     try {
-      stack = StandaloneStack.start(options, System.out);
-    } catch (Preflight.PreflightException | AgentStartupException | EmbeddedKafkaBroker.PortInUseException e) {
+      stack = StandaloneStack.start(options, System.getenv(), System.out);
+    } catch (Preflight.PreflightException | AgentStartupException | EmbeddedKafkaBroker.PortInUseException
+        | IllegalArgumentException e) {
       System.err.println("k8spacket: " + e.getMessage());
       System.exit(1);
       return;

@@ -43,10 +43,16 @@ public final class StandaloneStack implements AutoCloseable {
 
   /**
    * Starts every part, printing one line per step to {@code out}; on failure stops what already runs and
-   * rethrows.
+   * rethrows. {@code env} holds {@code K8SPACKET_*} settings (docs/config.md; production passes the process
+   * environment); the options' values (ports, data dir, metadata file, bootstrap) win over it.
    */
-  public static StandaloneStack start(UpOptions options, PrintStream out) throws InterruptedException {
+  public static StandaloneStack start(UpOptions options, Map<String, String> env, PrintStream out)
+      throws InterruptedException {
     Preflight.check(options);
+    // a bad K8SPACKET_* value stops the launch here, before anything runs
+    AgentConfig.fromEnv(env);
+    StreamsAppConfig.fromEnv(env);
+    QueryApiConfig.fromMap(env);
     io.k8spacket.agent.bpf.Preflight.check(HostFacts.current());
     Path data = options.dataDir().toAbsolutePath();
     EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(data.resolve("kafka"), options.kafkaPort());
@@ -55,7 +61,7 @@ public final class StandaloneStack implements AutoCloseable {
       createTopics(broker);
       out.println("kafka    " + broker.bootstrapServers() + " (in-process KRaft broker, data in "
           + broker.dataDir() + ")");
-      streams = StreamsProcess.start(streamsConfig(options, broker, data), apiConfig(options),
+      streams = StreamsProcess.start(streamsConfig(options, env, broker, data), apiConfig(options, env),
           new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
       if (!streams.awaitRunning(STREAMS_START)) {
         throw new IllegalStateException("the streams app did not reach RUNNING within " + STREAMS_START);
@@ -63,7 +69,7 @@ public final class StandaloneStack implements AutoCloseable {
       out.println("streams  RUNNING (state in " + data.resolve("streams") + ")"
           + options.metadataFile().map(f -> ", names from " + f.toAbsolutePath() + " (watched)").orElse(
               ", no --metadata file: endpoints show as IPs"));
-      NodeAgent agent = NodeAgent.start(AgentConfig.fromEnv(agentEnv(broker)));
+      NodeAgent agent = NodeAgent.start(AgentConfig.fromEnv(agentEnv(env, broker)));
       out.println("agent    TCP probe attached on this host, all network namespaces; metrics on :"
           + agent.httpPort() + "/metrics");
       return new StandaloneStack(broker, streams, agent);
@@ -107,8 +113,9 @@ public final class StandaloneStack implements AutoCloseable {
     broker.createTopic(Topics.CONNECTIONS, PARTITIONS);
   }
 
-  private static StreamsAppConfig streamsConfig(UpOptions options, EmbeddedKafkaBroker broker, Path data) {
-    Map<String, String> env = new HashMap<>();
+  private static StreamsAppConfig streamsConfig(UpOptions options, Map<String, String> base,
+      EmbeddedKafkaBroker broker, Path data) {
+    Map<String, String> env = new HashMap<>(base);
     env.put(StreamsAppConfig.BOOTSTRAP_SERVERS.env(), broker.bootstrapServers());
     env.put(StreamsAppConfig.STATE_DIR.env(), data.resolve("streams").toString());
     env.put(StreamsAppConfig.REPLICATION_FACTOR.env(), "1");
@@ -116,13 +123,17 @@ public final class StandaloneStack implements AutoCloseable {
     return StreamsAppConfig.fromEnv(env);
   }
 
-  private static QueryApiConfig apiConfig(UpOptions options) {
-    return QueryApiConfig.fromMap(Map.of(QueryApiConfig.PORT, String.valueOf(options.httpPort())));
+  private static QueryApiConfig apiConfig(UpOptions options, Map<String, String> base) {
+    Map<String, String> env = new HashMap<>(base);
+    env.put(QueryApiConfig.PORT, String.valueOf(options.httpPort()));
+    return QueryApiConfig.fromMap(env);
   }
 
-  private static Map<String, String> agentEnv(EmbeddedKafkaBroker broker) {
-    return Map.of(AgentConfig.PREFIX + "KAFKA_BOOTSTRAP", broker.bootstrapServers(),
-        AgentConfig.PREFIX + "HTTP_PORT",
+  private static Map<String, String> agentEnv(Map<String, String> base, EmbeddedKafkaBroker broker) {
+    Map<String, String> env = new HashMap<>(base);
+    env.put(AgentConfig.PREFIX + "KAFKA_BOOTSTRAP", broker.bootstrapServers());
+    env.putIfAbsent(AgentConfig.PREFIX + "HTTP_PORT",
         Preflight.isFree(DEFAULT_AGENT_PORT, null) ? String.valueOf(DEFAULT_AGENT_PORT) : "0");
+    return env;
   }
 }

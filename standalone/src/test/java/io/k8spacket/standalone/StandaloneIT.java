@@ -72,7 +72,7 @@ class StandaloneIT {
           - {ip: %s, name: db-0, namespace: data, workload: db, workloadKind: StatefulSet, kind: pod, node: n1}
         """.formatted(V4_CLIENT, V6_CLIENT, V4_SERVER, V6_SERVER));
     stack = StandaloneStack.start(new UpOptions(Optional.of(metadata), 0, 0,
-        work.resolve("data-" + UUID.randomUUID())), System.out);
+        work.resolve("data-" + UUID.randomUUID())), Map.of(), System.out);
   }
 
   @AfterAll
