@@ -25,7 +25,7 @@ import java.util.Map;
  * Close order is the reverse; {@link #close()} is idempotent and also runs from the JVM's shutdown hook.
  */
 public final class StandaloneStack implements AutoCloseable {
-  /** Partitions of every topic here; the metadata topic must match the TCP topic (co-partitioned joins). */
+  /** Partitions of every topic here; metadata must match the TCP and TLS topics (co-partitioned joins). */
   static final int PARTITIONS = 3;
   private static final int DEFAULT_AGENT_PORT = 9400;
   private static final Duration STREAMS_START = Duration.ofSeconds(120);
@@ -109,8 +109,11 @@ public final class StandaloneStack implements AutoCloseable {
 
   static void createTopics(EmbeddedKafkaBroker broker) {
     broker.createTopic(Topics.TCP, PARTITIONS);
+    broker.createTopic(Topics.TLS, PARTITIONS);
     broker.createCompactedTopic(Topics.METADATA, PARTITIONS);
     broker.createTopic(Topics.CONNECTIONS, PARTITIONS);
+    broker.createTopic(Topics.TLS_SESSIONS, PARTITIONS);
+    broker.createCompactedTopic(Topics.CERTIFICATES, PARTITIONS);
   }
 
   private static StreamsAppConfig streamsConfig(UpOptions options, Map<String, String> base,

@@ -46,6 +46,13 @@ public final class StreamsAppConfig {
       "Compacted topic of IP -> endpoint metadata; must have as many partitions as the TCP topic.");
   public static final Setting CONNECTIONS_TOPIC = setting("CONNECTIONS_TOPIC", Topics.CONNECTIONS,
       "Output topic of enriched connections, counted once (key = client workload).");
+  public static final Setting TLS_TOPIC = setting("TLS_TOPIC", Topics.TLS,
+      "Input topic of TLS handshakes and actively fetched chains from the agents (key = client IP); must have "
+          + "as many partitions as the metadata topic.");
+  public static final Setting TLS_SESSIONS_TOPIC = setting("TLS_SESSIONS_TOPIC", Topics.TLS_SESSIONS,
+      "Output topic of TLS handshakes with both ends named (key = client workload).");
+  public static final Setting CERTIFICATES_TOPIC = setting("CERTIFICATES_TOPIC", Topics.CERTIFICATES,
+      "Compacted output topic of the latest chain per server IP:port|SNI, with its client workloads.");
   public static final Setting WINDOW_SIZE = setting("WINDOW_SIZE", "1m",
       "Size of the tumbling event-time windows of the edge store.");
   public static final Setting WINDOW_GRACE = setting("WINDOW_GRACE", "2m",
@@ -53,6 +60,10 @@ public final class StreamsAppConfig {
           + "batching and a producer retrying through a short broker outage.");
   public static final Setting EDGE_RETENTION = setting("EDGE_RETENTION", "24h",
       "How long closed windows of the edge store stay queryable; at least window size + grace.");
+  public static final Setting TLS_RETENTION = setting("TLS_RETENTION", "24h",
+      "How long closed windows of the TLS-session store stay queryable; at least window size + grace.");
+  public static final Setting CERTIFICATE_MAX_CLIENTS = setting("CERTIFICATE_MAX_CLIENTS", "200",
+      "Most distinct client workloads kept per certificate (the most recent ones).");
   public static final Setting PERSISTENT_THRESHOLD = setting("PERSISTENT_THRESHOLD", "10s",
       "A connection that lasted longer than this counts as persistent (the original's "
           + "K8S_PACKET_TCP_PERSISTENT_DURATION).");
@@ -75,7 +86,8 @@ public final class StreamsAppConfig {
       "Warm copies of each state store on other instances, for fast failover.");
 
   private static final List<Setting> SETTINGS = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR, TCP_TOPIC,
-      METADATA_TOPIC, CONNECTIONS_TOPIC, WINDOW_SIZE, WINDOW_GRACE, EDGE_RETENTION, PERSISTENT_THRESHOLD,
+      METADATA_TOPIC, CONNECTIONS_TOPIC, TLS_TOPIC, TLS_SESSIONS_TOPIC, CERTIFICATES_TOPIC, WINDOW_SIZE,
+      WINDOW_GRACE, EDGE_RETENTION, TLS_RETENTION, CERTIFICATE_MAX_CLIENTS, PERSISTENT_THRESHOLD,
       METADATA_HISTORY_RETENTION, MATCH_RETENTION, METADATA_FILE, METADATA_FILE_POLL, APPLICATION_SERVER,
       NUM_STREAM_THREADS, REPLICATION_FACTOR, NUM_STANDBY_REPLICAS);
 
@@ -88,9 +100,14 @@ public final class StreamsAppConfig {
   private final String tcpTopic;
   private final String metadataTopic;
   private final String connectionsTopic;
+  private final String tlsTopic;
+  private final String tlsSessionsTopic;
+  private final String certificatesTopic;
   private final Duration windowSize;
   private final Duration windowGrace;
   private final Duration edgeRetention;
+  private final Duration tlsRetention;
+  private final int certificateMaxClients;
   private final Duration persistentThreshold;
   private final Duration metadataHistoryRetention;
   private final Duration matchRetention;
@@ -108,9 +125,14 @@ public final class StreamsAppConfig {
     tcpTopic = nonBlank(env, TCP_TOPIC);
     metadataTopic = nonBlank(env, METADATA_TOPIC);
     connectionsTopic = nonBlank(env, CONNECTIONS_TOPIC);
+    tlsTopic = nonBlank(env, TLS_TOPIC);
+    tlsSessionsTopic = nonBlank(env, TLS_SESSIONS_TOPIC);
+    certificatesTopic = nonBlank(env, CERTIFICATES_TOPIC);
     windowSize = positiveDuration(env, WINDOW_SIZE);
     windowGrace = duration(env, WINDOW_GRACE);
     edgeRetention = positiveDuration(env, EDGE_RETENTION);
+    tlsRetention = positiveDuration(env, TLS_RETENTION);
+    certificateMaxClients = intAtLeast(env, CERTIFICATE_MAX_CLIENTS, 1);
     persistentThreshold = duration(env, PERSISTENT_THRESHOLD);
     metadataHistoryRetention = positiveDuration(env, METADATA_HISTORY_RETENTION);
     matchRetention = positiveDuration(env, MATCH_RETENTION);
@@ -123,6 +145,10 @@ public final class StreamsAppConfig {
     numStandbyReplicas = intAtLeast(env, NUM_STANDBY_REPLICAS, 0);
     if (edgeRetention.compareTo(windowSize.plus(windowGrace)) < 0) {
       throw new IllegalArgumentException(EDGE_RETENTION.env() + " must be at least " + WINDOW_SIZE.env()
+          + " + " + WINDOW_GRACE.env() + " (" + windowSize.plus(windowGrace) + ")");
+    }
+    if (tlsRetention.compareTo(windowSize.plus(windowGrace)) < 0) {
+      throw new IllegalArgumentException(TLS_RETENTION.env() + " must be at least " + WINDOW_SIZE.env()
           + " + " + WINDOW_GRACE.env() + " (" + windowSize.plus(windowGrace) + ")");
     }
   }
@@ -176,11 +202,21 @@ public final class StreamsAppConfig {
 
   public String connectionsTopic() { return connectionsTopic; }
 
+  public String tlsTopic() { return tlsTopic; }
+
+  public String tlsSessionsTopic() { return tlsSessionsTopic; }
+
+  public String certificatesTopic() { return certificatesTopic; }
+
   public Duration windowSize() { return windowSize; }
 
   public Duration windowGrace() { return windowGrace; }
 
   public Duration edgeRetention() { return edgeRetention; }
+
+  public Duration tlsRetention() { return tlsRetention; }
+
+  public int certificateMaxClients() { return certificateMaxClients; }
 
   public Duration persistentThreshold() { return persistentThreshold; }
 

@@ -46,7 +46,8 @@ public final class StreamsProcess implements AutoCloseable {
     metadata.ifPresent(source -> source.start(publisher.orElseThrow()));
     StreamsRunner streams = new StreamsRunner(config, registry);
     streams.start();
-    Javalin api = QueryApp.create(streams.edgeReader(), registry, apiConfig).start(apiConfig.port());
+    Javalin api = QueryApp.create(streams.edgeReader(), streams.tlsReader(), registry, apiConfig)
+        .start(apiConfig.port());
     LOG.info("query API listening on port {}", api.port());
     return new StreamsProcess(publisher, metadata, streams, api);
   }

@@ -1,9 +1,12 @@
 package io.k8spacket.streams;
 
 import io.k8spacket.query.EdgeReader;
+import io.k8spacket.query.tls.TlsReader;
 import io.k8spacket.streams.query.EdgeStoreReader;
-import io.k8spacket.streams.topology.ConnectionsTopology;
+import io.k8spacket.streams.query.TlsStoreReader;
+import io.k8spacket.streams.topology.AppTopology;
 import io.k8spacket.streams.topology.LogAndCountDeserializationHandler;
+import io.k8spacket.streams.topology.TlsMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
@@ -37,13 +40,17 @@ public final class StreamsRunner implements AutoCloseable {
   private boolean started;
   private boolean closed;
 
-  /** Builds the topology and client; Kafka metrics and the skipped-record counter go to {@code registry}. */
+  /**
+   * Builds the topology ({@link AppTopology}: TCP and TLS pages) and client; Kafka metrics, the skipped-record
+   * counter and the TLS metrics ({@link TlsMetrics}) go to {@code registry}.
+   */
   public StreamsRunner(StreamsAppConfig config, MeterRegistry registry) {
     this.config = Objects.requireNonNull(config, "config");
     Objects.requireNonNull(registry, "registry");
     Properties props = config.streamsProperties();
     props.put(LogAndCountDeserializationHandler.METER_REGISTRY_CONFIG, registry);
-    this.streams = new KafkaStreams(ConnectionsTopology.buildTopology(config), props);
+    props.put(TlsMetrics.CONFIG, new TlsMetrics(registry));
+    this.streams = new KafkaStreams(AppTopology.buildTopology(config), props);
     this.streams.setStateListener(this::onStateChange);
     this.streams.setUncaughtExceptionHandler(this::onUncaught);
     this.metrics = new KafkaStreamsMetrics(streams);
@@ -94,6 +101,11 @@ public final class StreamsRunner implements AutoCloseable {
   /** Reads the edge store of this instance; throws StoreUnavailableException while it is not queryable. */
   public EdgeReader edgeReader() {
     return new EdgeStoreReader(streams, config.windowSize());
+  }
+
+  /** Reads the TLS-session and certificate stores of this instance; throws StoreUnavailableException likewise. */
+  public TlsReader tlsReader() {
+    return new TlsStoreReader(streams, config.windowSize());
   }
 
   /** Stops processing and releases the state directory; safe to call more than once. */

@@ -122,6 +122,32 @@ class StreamsAppConfigTest {
   }
 
   @Test
+  void tls_settings_have_their_defaults_and_are_read_from_their_variables() {
+    StreamsAppConfig d = StreamsAppConfig.defaults();
+    assertThat(d.tlsTopic()).isEqualTo("k8spacket.tls.v1");
+    assertThat(d.tlsSessionsTopic()).isEqualTo("k8spacket.tls-sessions.v1");
+    assertThat(d.certificatesTopic()).isEqualTo("k8spacket.certificates.v1");
+    assertThat(d.tlsRetention()).isEqualTo(Duration.ofHours(24));
+    assertThat(d.certificateMaxClients()).isEqualTo(200);
+
+    StreamsAppConfig c = StreamsAppConfig.fromEnv(Map.of(
+        "K8SPACKET_STREAMS_TLS_TOPIC", "tls",
+        "K8SPACKET_STREAMS_TLS_SESSIONS_TOPIC", "sessions",
+        "K8SPACKET_STREAMS_CERTIFICATES_TOPIC", "certs",
+        "K8SPACKET_STREAMS_TLS_RETENTION", "7d",
+        "K8SPACKET_STREAMS_CERTIFICATE_MAX_CLIENTS", "50"));
+    assertThat(c.tlsTopic()).isEqualTo("tls");
+    assertThat(c.tlsSessionsTopic()).isEqualTo("sessions");
+    assertThat(c.certificatesTopic()).isEqualTo("certs");
+    assertThat(c.tlsRetention()).isEqualTo(Duration.ofDays(7));
+    assertThat(c.certificateMaxClients()).isEqualTo(50);
+    assertRefused("K8SPACKET_STREAMS_CERTIFICATE_MAX_CLIENTS", "0");
+    assertThatThrownBy(() -> StreamsAppConfig.fromEnv(Map.of("K8SPACKET_STREAMS_TLS_RETENTION", "2m")))
+        .hasMessage("K8SPACKET_STREAMS_TLS_RETENTION must be at least K8SPACKET_STREAMS_WINDOW_SIZE"
+            + " + K8SPACKET_STREAMS_WINDOW_GRACE (PT3M)");
+  }
+
+  @Test
   void edge_retention_shorter_than_window_plus_grace_is_refused() {
     assertThatThrownBy(() -> StreamsAppConfig.fromEnv(Map.of("K8SPACKET_STREAMS_EDGE_RETENTION", "2m")))
         .isInstanceOf(IllegalArgumentException.class)
@@ -131,7 +157,7 @@ class StreamsAppConfigTest {
 
   @Test
   void settings_list_every_variable_once_with_a_doc() {
-    assertThat(StreamsAppConfig.settings()).hasSize(18)
+    assertThat(StreamsAppConfig.settings()).hasSize(23)
         .allSatisfy(s -> {
           assertThat(s.env()).startsWith("K8SPACKET_STREAMS_");
           assertThat(s.doc()).isNotBlank();

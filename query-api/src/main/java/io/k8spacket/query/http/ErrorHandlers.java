@@ -13,6 +13,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ErrorHandlers {
   private static final Logger LOG = LoggerFactory.getLogger(ErrorHandlers.class);
+  /** Request attribute set when a handler wrote its own error body. */
+  private static final String WRITTEN = "k8spacket.error.written";
 
   private final int retryAfterSeconds;
 
@@ -44,7 +46,17 @@ public final class ErrorHandlers {
 
   /** The error-status hook: turns whatever body Javalin wrote for 404/405 into our JSON. */
   public void status(Context ctx) {
+    if (ctx.attribute(WRITTEN) != null) {
+      return; // a handler already answered with its own error message
+    }
     write(ctx, ctx.statusCode(), describe(ctx.statusCode(), ctx));
+  }
+
+  /** A handler's own 404 (e.g. an unknown id): the message is kept, not replaced by "no route". */
+  public static void notFound(Context ctx, String message) {
+    LOG.debug("404 {} {}: {}", ctx.method(), ctx.path(), message);
+    ctx.attribute(WRITTEN, Boolean.TRUE);
+    write(ctx, 404, message);
   }
 
   private static String describe(int status, Context ctx) {

@@ -46,6 +46,11 @@ public final class QueryParams {
   /** The time range, filters and grouping; {@code param} returns a raw value or null when absent. */
   public EdgeQuery edgeQuery(Function<String, String> param) {
     SampleFilter filter = new SampleFilter(regex(param, NAMESPACE), regex(param, INCLUDE), regex(param, EXCLUDE));
+    return new EdgeQuery(range(param), filter, groupBy(param));
+  }
+
+  /** The time range alone, by the same rules (the TLS endpoints take no filters). */
+  public TimeRange range(Function<String, String> param) {
     String from = value(param, FROM);
     String to = value(param, TO);
     long fromMs = from == null ? 0 : epochMs(FROM, from);
@@ -54,7 +59,7 @@ public final class QueryParams {
       throw new BadRequestException("parameter 'from' (" + fromMs + ") must not be after parameter 'to' ("
           + toMs + ")");
     }
-    return new EdgeQuery(new TimeRange(fromMs, toMs), filter, groupBy(param));
+    return new TimeRange(fromMs, toMs);
   }
 
   /** The stats mode; unknown or absent is connection, as in the original. */

@@ -7,6 +7,7 @@ import io.k8spacket.query.Fixtures;
 import io.k8spacket.query.InMemoryEdgeReader;
 import io.k8spacket.query.QueryApiConfig;
 import io.k8spacket.query.QueryApp;
+import io.k8spacket.query.tls.TlsReader;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -33,6 +34,13 @@ final class ApiServer implements AutoCloseable {
   ApiServer(InMemoryEdgeReader reader) {
     this.reader = reader;
     this.app = QueryApp.create(reader, registry, QueryApiConfig.defaults(), Clock.fixed(NOW, ZoneOffset.UTC))
+        .start(0);
+  }
+
+  /** With a TLS reader too (and no edges unless added to {@link #reader}). */
+  ApiServer(TlsReader tls) {
+    this.reader = new InMemoryEdgeReader();
+    this.app = QueryApp.create(reader, tls, registry, QueryApiConfig.defaults(), Clock.fixed(NOW, ZoneOffset.UTC))
         .start(0);
   }
 

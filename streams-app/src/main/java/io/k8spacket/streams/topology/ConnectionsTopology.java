@@ -60,23 +60,44 @@ public final class ConnectionsTopology {
 
   private ConnectionsTopology() {}
 
-  /** Builds the topology; pure: nothing is started or connected. */
+  /**
+   * Builds the TCP page alone; pure: nothing is started or connected. The process runs
+   * {@link AppTopology#buildTopology}, which adds this page and the TLS page to one builder.
+   */
   public static Topology buildTopology(StreamsAppConfig config) {
+    StreamsBuilder builder = newBuilder(config);
+    addTo(builder, metadataTable(builder, config), config);
+    return builder.build();
+  }
+
+  /** A builder with the process's topology settings. */
+  static StreamsBuilder newBuilder(StreamsAppConfig config) {
+    return new StreamsBuilder(new TopologyConfig(new StreamsConfig(config.streamsProperties())));
+  }
+
+  /**
+   * IP → metadata as one versioned table (store {@value #METADATA_STORE}), so a join sees who held the IP at
+   * the stream record's time. Every page joins this one table: a topic can be the source of one table only.
+   */
+  static KTable<String, EndpointMetadata> metadataTable(StreamsBuilder builder, StreamsAppConfig config) {
+    Serde<EndpointMetadata> metadataSerde = AvroSerde.of(EndpointMetadata.class);
+    return builder.table(config.metadataTopic(),
+        Consumed.with(Serdes.String(), metadataSerde).withName("metadata"),
+        Materialized.<String, EndpointMetadata>as(
+                Stores.persistentVersionedKeyValueStore(METADATA_STORE, config.metadataHistoryRetention()))
+            .withKeySerde(Serdes.String()).withValueSerde(metadataSerde));
+  }
+
+  /** Adds the TCP page to {@code builder}, joining {@code metadata} (see the class comment). */
+  static void addTo(StreamsBuilder builder, KTable<String, EndpointMetadata> metadata, StreamsAppConfig config) {
     Serde<String> keys = Serdes.String();
     Serde<TcpConnectionEvent> events = AvroSerde.of(TcpConnectionEvent.class);
     Serde<EndpointMetadata> metadataSerde = AvroSerde.of(EndpointMetadata.class);
     Serde<Connection> connections = AvroSerde.of(Connection.class);
-    StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(config.streamsProperties())));
 
     // a. raw events, event time = close time; undecodable records are skipped by the deserialization handler
     KStream<String, TcpConnectionEvent> raw = builder.stream(config.tcpTopic(), Consumed.with(keys, events)
         .withTimestampExtractor(new CloseTimeExtractor()).withName("tcp-events"));
-    // c. IP → metadata as a versioned table, so a join sees who held the IP at the stream record's time
-    KTable<String, EndpointMetadata> metadata = builder.table(config.metadataTopic(),
-        Consumed.with(keys, metadataSerde).withName("metadata"),
-        Materialized.<String, EndpointMetadata>as(
-                Stores.persistentVersionedKeyValueStore(METADATA_STORE, config.metadataHistoryRetention()))
-            .withKeySerde(keys).withValueSerde(metadataSerde));
     // b. count each connection once: forward the first observation of a 4-tuple, drop its twin
     KStream<String, TcpConnectionEvent> counted = raw.processValues(
         CountOnceProcessor.supplier(COUNT_ONCE_STORE, config.matchRetention()), Named.as("count-once"));
@@ -99,6 +120,5 @@ public final class ConnectionsTopology {
             Materialized.<String, EdgeStats, WindowStore<Bytes, byte[]>>as(EDGE_STORE)
                 .withKeySerde(keys).withValueSerde(AvroSerde.of(EdgeStats.class))
                 .withRetention(config.edgeRetention()));
-    return builder.build();
   }
 }

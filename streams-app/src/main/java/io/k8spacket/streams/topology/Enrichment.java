@@ -54,12 +54,16 @@ public final class Enrichment {
 
   /** Key of the connections topic: {@code namespace/workload}, the workload or name alone, or the IP. */
   public static String clientWorkloadKey(String serverIp, Connection c) {
-    Endpoint client = c.getClient();
-    if (client.getKind() == EndpointKind.UNKNOWN) {
-      return client.getIp();
+    return workloadKey(c.getClient());
+  }
+
+  /** An endpoint's workload: {@code namespace/workload}, the workload or name alone, or the IP when unknown. */
+  public static String workloadKey(Endpoint e) {
+    if (e.getKind() == EndpointKind.UNKNOWN) {
+      return e.getIp();
     }
-    String workload = Objects.requireNonNullElse(client.getWorkload(), client.getName());
-    return client.getNamespace() == null ? workload : client.getNamespace() + "/" + workload;
+    String workload = Objects.requireNonNullElse(e.getWorkload(), e.getName());
+    return e.getNamespace() == null ? workload : e.getNamespace() + "/" + workload;
   }
 
   /**
@@ -70,7 +74,8 @@ public final class Enrichment {
     return identity(c.getClient()) + ">" + identity(c.getServer());
   }
 
-  private static String identity(Endpoint e) {
+  /** {@code ip|name|namespace|workload}: one side of an edge key. */
+  static String identity(Endpoint e) {
     return e.getIp() + "|" + e.getName() + "|" + Objects.toString(e.getNamespace(), "") + "|"
         + Objects.toString(e.getWorkload(), "");
   }

@@ -53,6 +53,10 @@ class EdgeStoreReaderIT {
     broker.createTopic(Topics.TCP, 2);
     broker.createCompactedTopic(Topics.METADATA, 2);
     broker.createTopic(Topics.CONNECTIONS, 2);
+    // the process's topology also has the TLS page, whose topics must exist (no auto-creation)
+    broker.createTopic(Topics.TLS, 2);
+    broker.createTopic(Topics.TLS_SESSIONS, 2);
+    broker.createCompactedTopic(Topics.CERTIFICATES, 2);
     config = StreamsAppConfig.fromEnv(Map.of(
         "K8SPACKET_STREAMS_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
         "K8SPACKET_STREAMS_APPLICATION_ID", "edge-store-reader-it-" + UUID.randomUUID(),

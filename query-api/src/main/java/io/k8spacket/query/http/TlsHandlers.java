@@ -1,0 +1,51 @@
+package io.k8spacket.query.http;
+
+import io.javalin.http.Context;
+import io.k8spacket.query.tls.TlsQueryService;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The TLS routes, compatible with the original's JSON API datasource: the connections table, one connection's
+ * details, and the certificates by soonest expiry. {@code from}/{@code to} follow {@link QueryParams}.
+ */
+public final class TlsHandlers {
+  private final TlsQueryService tls;
+  private final QueryParams params;
+  private final Clock clock;
+
+  public TlsHandlers(TlsQueryService tls, QueryParams params, Clock clock) {
+    this.tls = Objects.requireNonNull(tls, "tls");
+    this.params = Objects.requireNonNull(params, "params");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** {@code /tlsparser/api/data}: a JSON array, {@code []} when empty. */
+  public void connections(Context ctx) {
+    List<TlsConnectionJson> rows = tls.connections(params.range(ctx::queryParam)).stream()
+        .map(TlsConnectionJson::of)
+        .toList();
+    ctx.json(rows);
+  }
+
+  /** {@code /tlsparser/api/data/{id}}: the details object, or 404 JSON for an id unknown in the range. */
+  public void details(Context ctx) {
+    String id = ctx.pathParam("id");
+    var details = tls.details(id, params.range(ctx::queryParam));
+    if (details.isEmpty()) {
+      ErrorHandlers.notFound(ctx, "no TLS connection with id '" + id + "' in the range");
+      return;
+    }
+    ctx.json(TlsDetailsJson.of(details.get()));
+  }
+
+  /** {@code /tlsparser/api/certificates}: certificates seen in the range, soonest expiry first. */
+  public void certificates(Context ctx) {
+    long nowMs = clock.millis();
+    List<CertificateJson> rows = tls.certificates(params.range(ctx::queryParam)).stream()
+        .map(c -> CertificateJson.of(c, nowMs))
+        .toList();
+    ctx.json(rows);
+  }
+}

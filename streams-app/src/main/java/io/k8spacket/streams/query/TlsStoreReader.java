@@ -1,0 +1,138 @@
+package io.k8spacket.streams.query;
+
+import io.k8spacket.avro.Certificate;
+import io.k8spacket.avro.CertificateInfo;
+import io.k8spacket.avro.TlsSessionStats;
+import io.k8spacket.query.StoreUnavailableException;
+import io.k8spacket.query.tls.CertificateInfoView;
+import io.k8spacket.query.tls.CertificateView;
+import io.k8spacket.query.tls.TlsReader;
+import io.k8spacket.query.tls.TlsSessionSample;
+import io.k8spacket.schema.TlsNames;
+import io.k8spacket.streams.topology.TlsEnrichment;
+import io.k8spacket.streams.topology.TlsTopology;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreType;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyWindowStore;
+
+/**
+ * {@link TlsReader} over this instance's partitions of the TLS-session window store and the certificate store
+ * (interactive queries). Ranges round out to whole windows as in {@link EdgeStoreReader}; versions and cipher
+ * suites are named with {@link TlsNames} ({@code ""} when no ServerHello was seen).
+ */
+public final class TlsStoreReader implements TlsReader {
+  private final KafkaStreams streams;
+  private final long windowSizeMs;
+
+  public TlsStoreReader(KafkaStreams streams, Duration windowSize) {
+    this.streams = Objects.requireNonNull(streams, "streams");
+    this.windowSizeMs = windowSize.toMillis();
+    if (windowSizeMs <= 0) {
+      throw new IllegalArgumentException("windowSize must be positive");
+    }
+  }
+
+  @Override
+  public List<TlsSessionSample> sessions(long fromMs, long toMs) {
+    if (toMs <= fromMs) {
+      return List.of();
+    }
+    Instant firstStart = Instant.ofEpochMilli(Math.max(0, fromMs - windowSizeMs + 1));
+    Instant lastStart = Instant.ofEpochMilli(toMs - 1);
+    ReadOnlyWindowStore<String, TlsSessionStats> store =
+        store(TlsTopology.SESSION_STORE, QueryableStoreTypes.windowStore());
+    return read(TlsTopology.SESSION_STORE, () -> {
+      List<TlsSessionSample> samples = new ArrayList<>();
+      try (KeyValueIterator<Windowed<String>, TlsSessionStats> it = store.fetchAll(firstStart, lastStart)) {
+        while (it.hasNext()) {
+          KeyValue<Windowed<String>, TlsSessionStats> entry = it.next();
+          samples.add(sample(entry.key, entry.value));
+        }
+      }
+      return samples;
+    });
+  }
+
+  @Override
+  public Optional<CertificateView> certificate(String key) {
+    ReadOnlyKeyValueStore<String, Certificate> store =
+        store(TlsTopology.CERTIFICATE_STORE, QueryableStoreTypes.keyValueStore());
+    return read(TlsTopology.CERTIFICATE_STORE, () -> Optional.ofNullable(store.get(key)).map(c -> view(key, c)));
+  }
+
+  @Override
+  public List<CertificateView> certificates() {
+    ReadOnlyKeyValueStore<String, Certificate> store =
+        store(TlsTopology.CERTIFICATE_STORE, QueryableStoreTypes.keyValueStore());
+    return read(TlsTopology.CERTIFICATE_STORE, () -> {
+      List<CertificateView> all = new ArrayList<>();
+      try (KeyValueIterator<String, Certificate> it = store.all()) {
+        it.forEachRemaining(kv -> all.add(view(kv.key, kv.value)));
+      }
+      return all;
+    });
+  }
+
+  private <T> T store(String name, QueryableStoreType<T> type) {
+    try {
+      return streams.store(StoreQueryParameters.fromNameAndType(name, type));
+    } catch (InvalidStateStoreException e) {
+      throw unavailable(name, e);
+    }
+  }
+
+  private static <T> T read(String name, Supplier<T> query) {
+    try {
+      return query.get();
+    } catch (InvalidStateStoreException e) {
+      throw unavailable(name, e);
+    }
+  }
+
+  private static StoreUnavailableException unavailable(String name, InvalidStateStoreException e) {
+    return new StoreUnavailableException("store " + name + " is not queryable now: " + e.getMessage(), e);
+  }
+
+  static TlsSessionSample sample(Windowed<String> key, TlsSessionStats s) {
+    return new TlsSessionSample(key.window().start(), key.window().end(), EdgeStoreReader.view(s.getClient()),
+        EdgeStoreReader.view(s.getServer()), s.getServerPort(), s.getServerName(), version(s.getVersion()),
+        cipherSuite(s.getCipherSuite()), s.getCount(), s.getLastSeenMs(), TlsNames.versions(s.getClientVersions()),
+        TlsNames.cipherSuites(s.getClientCipherSuites()), s.getAlpn(), s.getOfferedAlpn(), s.getJa4(),
+        s.getLeafSha256());
+  }
+
+  static CertificateView view(String key, Certificate c) {
+    return new CertificateView(key, c.getServerIp(), c.getServerPort(), c.getServerName(),
+        c.getServer() == null ? null : EdgeStoreReader.view(c.getServer()), c.getSource().name(),
+        c.getChain().stream().map(TlsStoreReader::info).toList(), c.getFirstSeenMs(), c.getLastSeenMs(),
+        c.getClients().stream().map(EdgeStoreReader::view).toList());
+  }
+
+  static CertificateInfoView info(CertificateInfo i) {
+    return new CertificateInfoView(i.getSubject(), i.getIssuer(), i.getSubjectAltNames(), i.getSerialHex(),
+        i.getNotBeforeMs(), i.getNotAfterMs(), i.getKeyType(), i.getKeyBits(), i.getSignatureAlgorithm(),
+        i.getSha256());
+  }
+
+  private static String version(int version) {
+    return version == TlsEnrichment.NONE ? "" : TlsNames.version(version);
+  }
+
+  private static String cipherSuite(int suite) {
+    return suite == TlsEnrichment.NONE ? "" : TlsNames.cipherSuite(suite);
+  }
+}

@@ -1,0 +1,120 @@
+package io.k8spacket.streams.topology;
+
+import io.k8spacket.avro.Certificate;
+import io.k8spacket.avro.EndpointMetadata;
+import io.k8spacket.avro.NamedTlsHandshake;
+import io.k8spacket.avro.TlsHandshakeEvent;
+import io.k8spacket.avro.TlsSession;
+import io.k8spacket.avro.TlsSessionStats;
+import io.k8spacket.schema.AvroSerde;
+import io.k8spacket.streams.StreamsAppConfig;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.Joined;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.KTable;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * The TLS page: handshakes named at both ends as of their time (from the same versioned metadata table as the
+ * TCP page), written out as sessions, counted per session key in 1-minute windows, and folded with actively
+ * fetched chains into one certificate entry per server endpoint and SNI.
+ *
+ * <pre>
+ * k8spacket.tls.v1 (key client IP, event time = observedAt)
+ *   ├─ HANDSHAKE
+ *   │   → left join metadata by client IP ─┐   the metadata table of {@link ConnectionsTopology}
+ *   │   → re-key by server IP, repartition {@value #TLS_BY_SERVER_IP}
+ *   │   → left join metadata by server IP ─┘   (one sub-topology with the TCP joins)
+ *   │   → count in k8spacket_tls_handshakes_total
+ *   │   ├→ re-key by client workload → k8spacket.tls-sessions.v1
+ *   │   ├→ group by session key, repartition {@value #TLS_BY_SESSION} → 1-minute windows → {@value #SESSION_STORE}
+ *   │   └→ as a certificate observation ─┐
+ *   └─ CERTIFICATE_FETCH → as a certificate observation ─┤
+ *        group by server IP:port|SNI, repartition {@value #CERTIFICATES_BY_ENDPOINT} → {@value #CERTIFICATE_STORE}
+ *        → expiry gauge → entries with a chain → k8spacket.certificates.v1 (compacted)
+ * </pre>
+ *
+ * <p>Worked example: {@code web-1} (10.0.0.1) opens TLS 1.2 to {@code api-0} (10.0.0.2:443, SNI
+ * {@code api.shop}) at 10:00:30 and the agent reads the chain from the handshake. The session is written keyed
+ * {@code shop/web}; window [10:00, 10:01) of {@code 10.0.0.1|web-1|shop|web>10.0.0.2|api-0|shop|api|443|
+ * api.shop|0x0303|0xC030} counts 1; entry {@code 10.0.0.2:443|api.shop} holds the chain, first and last seen
+ * 10:00:30, clients [web-1]. A TLS 1.3 handshake there at 10:05 adds to its window and moves the entry's last
+ * seen; its chain stays.
+ */
+public final class TlsTopology {
+  /** Windowed store of {@link TlsSessionStats} per session key; read by the query API. */
+  public static final String SESSION_STORE = "tls-sessions";
+  /** Key-value store of {@link Certificate} per server IP:port|SNI; read by the query API. */
+  public static final String CERTIFICATE_STORE = "tls-certificates";
+  /** Repartition (by server IP) before the server-side join. */
+  public static final String TLS_BY_SERVER_IP = "tls-by-server-ip";
+  /** Repartition (by session key) before the windowed count. */
+  public static final String TLS_BY_SESSION = "tls-by-session";
+  /** Repartition (by certificate key) before the certificate store. */
+  public static final String CERTIFICATES_BY_ENDPOINT = "certificates-by-endpoint";
+
+  private TlsTopology() {}
+
+  /** Adds the TLS page to {@code builder}, joining {@code metadata} (see the class comment). */
+  static void addTo(StreamsBuilder builder, KTable<String, EndpointMetadata> metadata, StreamsAppConfig config) {
+    Serde<String> keys = Serdes.String();
+    Serde<TlsHandshakeEvent> events = AvroSerde.of(TlsHandshakeEvent.class);
+    Serde<EndpointMetadata> metadataSerde = AvroSerde.of(EndpointMetadata.class);
+    Serde<NamedTlsHandshake> handshakes = AvroSerde.of(NamedTlsHandshake.class);
+    Serde<Certificate> certificates = AvroSerde.of(Certificate.class);
+
+    // a. raw events, event time = observedAt; undecodable records are skipped by the deserialization handler
+    KStream<String, TlsHandshakeEvent> raw = builder.stream(config.tlsTopic(), Consumed.with(keys, events)
+        .withTimestampExtractor(new ObservedAtExtractor()).withName("tls-events"));
+    // b1. name the client of each handshake as of its time (keyed by client IP, co-partitioned with metadata)
+    KStream<String, NamedTlsHandshake> clientNamed = raw
+        .filter(TlsEnrichment::isHandshake, Named.as("tls-handshakes"))
+        .leftJoin(metadata, TlsEnrichment::withClient, Joined.with(keys, events, metadataSerde)
+            .withName("tls-name-client"));
+    // b2. re-key by server IP, repartition, name the server from the same table, count the handshake
+    KStream<String, NamedTlsHandshake> named = clientNamed
+        .selectKey(TlsEnrichment::serverIp, Named.as("tls-key-by-server-ip"))
+        .repartition(Repartitioned.with(keys, handshakes).withName(TLS_BY_SERVER_IP))
+        .leftJoin(metadata, TlsEnrichment::withServer, Joined.with(keys, handshakes, metadataSerde)
+            .withName("tls-name-server"))
+        .processValues(TlsMetrics.countHandshakes(), Named.as("tls-handshake-metrics"));
+    // c. sessions out, keyed by client workload
+    named.selectKey(TlsEnrichment::clientWorkloadKey, Named.as("tls-key-by-client-workload"))
+        .mapValues(TlsEnrichment::session, Named.as("tls-session"))
+        .to(config.tlsSessionsTopic(), Produced.with(keys, AvroSerde.of(TlsSession.class)).withName("tls-sessions"));
+    // d. per session key and tumbling event-time window: count, last seen, the latest offer
+    named.groupBy(TlsEnrichment::sessionKey, Grouped.with(TLS_BY_SESSION, keys, handshakes))
+        .windowedBy(TimeWindows.ofSizeAndGrace(config.windowSize(), config.windowGrace()))
+        .aggregate(TlsSessionAggregator::empty, new TlsSessionAggregator(), Named.as("tls-session-windows"),
+            Materialized.<String, TlsSessionStats, WindowStore<Bytes, byte[]>>as(SESSION_STORE)
+                .withKeySerde(keys).withValueSerde(AvroSerde.of(TlsSessionStats.class))
+                .withRetention(config.tlsRetention()));
+    // e. handshakes and fetched chains as certificate observations, one entry per server IP:port|SNI
+    KStream<String, Certificate> observed = named
+        .mapValues(TlsEnrichment::handshakeCertificate, Named.as("tls-handshake-certificate"))
+        .merge(raw.filter(TlsEnrichment::isFetch, Named.as("tls-certificate-fetches"))
+            .mapValues(TlsEnrichment::fetchedCertificate, Named.as("tls-fetched-certificate")),
+            Named.as("tls-certificate-observations"));
+    observed.groupBy(TlsEnrichment::certificateKey, Grouped.with(CERTIFICATES_BY_ENDPOINT, keys, certificates))
+        .aggregate(CertificateAggregator::empty, new CertificateAggregator(config.certificateMaxClients()),
+            Named.as("tls-certificate-entries"),
+            Materialized.<String, Certificate, KeyValueStore<Bytes, byte[]>>as(CERTIFICATE_STORE)
+                .withKeySerde(keys).withValueSerde(certificates))
+        // f. expiry gauge, then the entries that have a chain to the compacted topic
+        .toStream(Named.as("tls-certificate-changes"))
+        .processValues(TlsMetrics.trackExpiry(), Named.as("tls-certificate-metrics"))
+        .filter(TlsEnrichment::hasChain, Named.as("tls-certificates-with-chain"))
+        .to(config.certificatesTopic(), Produced.with(keys, certificates).withName("certificates"));
+  }
+}
