@@ -62,4 +62,61 @@ struct k8sp_tcp_event {
 	__u8 _pad[4];         /* explicit padding to a multiple of 8 bytes; always zero */
 };
 
+/* ---- TLS handshake capture (tls.bpf.c) ---- */
+
+/* Most bytes of payload in one k8sp_tls_chunk record (a power of two; the verifier bounds copies with it). */
+#define K8SP_TLS_MAX_CAP 4096
+/* Most chunks per packet: K8SP_TLS_MAX_CHUNKS * K8SP_TLS_MAX_CAP = 64 KiB, a full GSO super-packet. */
+#define K8SP_TLS_MAX_CHUNKS 16
+/* Most TLS record headers walked per packet (a server's whole first flight has about six). */
+#define K8SP_TLS_MAX_RECORDS 16
+/* Default handshake bytes copied per flow direction; the loader may change it before load. */
+#define K8SP_TLS_DEFAULT_FLOW_BUDGET 65536
+/* Default number of flow directions followed at once (LRU beyond); the loader may change it. */
+#define K8SP_TLS_DEFAULT_MAX_FLOWS 16384
+
+/* Which TC hook of the interface saw the packet. */
+enum k8sp_tls_direction {
+	K8SP_TLS_INGRESS = 1, /* received by the interface (for a host-side pod veth: sent by the pod) */
+	K8SP_TLS_EGRESS = 2,  /* sent by the interface (for a host-side pod veth: delivered to the pod) */
+};
+
+/* Bits of k8sp_tls_chunk.flags. */
+enum k8sp_tls_flags {
+	K8SP_TLS_FLAG_START = 1,     /* data[0] is the first byte of a ClientHello or ServerHello record */
+	K8SP_TLS_FLAG_TRUNCATED = 2, /* handshake bytes of this packet after this chunk were not copied */
+};
+
+/* Indexes of the per-CPU counter array `tls_counters`. */
+enum k8sp_tls_counter {
+	K8SP_TLS_PACKETS = 0,       /* IPv4/IPv6 TCP packets looked at */
+	K8SP_TLS_FLOWS = 1,         /* handshake flow directions started (ClientHello or ServerHello seen) */
+	K8SP_TLS_CHUNKS = 2,        /* chunks written to the ring buffer */
+	K8SP_TLS_RINGBUF_DROPS = 3, /* bpf_ringbuf_output failed: the reader fell behind */
+	K8SP_TLS_TRUNCATIONS = 4,   /* handshake bytes not copied: flow budget, chunks or records per packet */
+	K8SP_TLS_GAPS = 5,          /* segments of a followed flow that began past the next expected record */
+	K8SP_TLS_COUNTER_MAX = 6,
+};
+
+/*
+ * Header of one ring-buffer record of handshake bytes: `len` bytes of TCP payload follow in `data`, the
+ * first of them at TCP sequence number `seq` of the directional flow src -> dst. Only bytes of TLS records
+ * of type handshake (22) are ever copied. Times are CLOCK_BOOTTIME nanoseconds.
+ */
+struct k8sp_tls_chunk {
+	__u64 captured_ns;    /* when the packet passed the hook */
+	__u8 src_addr[16];    /* network order; IPv4 in the first 4 bytes, rest zero */
+	__u8 dst_addr[16];    /* network order; IPv4 in the first 4 bytes, rest zero */
+	__u32 ifindex;        /* interface whose hook saw the packet */
+	__u32 seq;            /* TCP sequence number of data[0] */
+	__u16 src_port;       /* host order */
+	__u16 dst_port;       /* host order */
+	__u16 len;            /* bytes in data, 1 to K8SP_TLS_MAX_CAP */
+	__u16 family;         /* AF_INET (2) or AF_INET6 (10) */
+	__u8 direction;       /* enum k8sp_tls_direction */
+	__u8 flags;           /* enum k8sp_tls_flags bits */
+	__u8 _pad[6];         /* explicit padding to a multiple of 8 bytes; always zero */
+	__u8 data[];          /* len bytes of payload */
+};
+
 #endif /* K8SPACKET_H */

@@ -1,5 +1,6 @@
 package io.k8spacket.agent;
 
+import io.k8spacket.agent.tls.TlsAssemblerConfig;
 import io.k8spacket.schema.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,6 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import java.util.stream.Stream;
 
 /**
  * The agent's whole configuration, typed, built from environment variables named {@code K8SPACKET_AGENT_<NAME>}
@@ -26,7 +30,28 @@ public record AgentConfig(
     boolean ignoreLoopback,
     long producerBufferBytes,
     int producerMaxBlockMs,
-    Optional<Path> kafkaConfigFile) {
+    Optional<Path> kafkaConfigFile,
+    boolean tlsEnabled,
+    String tlsTopic,
+    String tlsInterfaces,
+    int tlsInterfacePollMs,
+    TlsAttach tlsAttach,
+    int tlsRingBytes,
+    int tlsKernelFlows,
+    int tlsFlowBudgetBytes,
+    TlsAssemblerConfig tlsAssembly) {
+
+  /** How the TLS programs are attached: TCX links if the kernel has them, else clsact filters; or forced. */
+  public enum TlsAttach { AUTO, TCX, TC }
+
+  /**
+   * Interfaces followed by default: host-side pod veths of the common CNIs (veth: bridge/kindnet/flannel,
+   * cali: Calico, cilium/lxc: Cilium, gke, eni: AWS VPC CNI, azv: Azure), their overlay and tunnel devices
+   * (vxlan, flannel, cni, tun, wg) and uplinks (eth, ens, enp, eno, bond, wl). A packet seen on two of them is
+   * copied once: the kernel follows each flow direction once, whichever interface sees it first.
+   */
+  public static final String DEFAULT_TLS_INTERFACES =
+      "^(veth|cali|cilium|lxc|gke|eni|azv|vxlan|flannel|cni|tun|wg|eth|ens|enp|eno|bond|wl)";
 
   /** Prefix of every variable. */
   public static final String PREFIX = "K8SPACKET_AGENT_";
@@ -81,9 +106,34 @@ public record AgentConfig(
       "Optional Java properties file merged into the producer config (TLS, SASL).",
       text -> text.isEmpty() ? Optional.empty() : Optional.of(Path.of(text)));
 
+  private static final Def<Boolean> TLS_ENABLED = new Def<>("TLS_ENABLED", "true",
+      "Capture TLS handshakes with TC programs on the followed interfaces (needs CAP_NET_ADMIN too).",
+      AgentConfig::bool);
+  private static final Def<String> TLS_TOPIC = new Def<>("TLS_TOPIC", Topics.TLS,
+      "Topic for TLS handshake events.", AgentConfig::nonEmpty);
+  private static final Def<String> TLS_INTERFACES = new Def<>("TLS_INTERFACES", DEFAULT_TLS_INTERFACES,
+      "Regular expression (found anywhere in the name) of the interfaces whose TLS handshakes are captured.",
+      AgentConfig::regex);
+  private static final Def<Integer> TLS_INTERFACE_POLL_MS = new Def<>("TLS_INTERFACE_POLL_MS", "2000",
+      "How often /sys/class/net is read for interfaces that appeared or disappeared, ms.",
+      text -> intIn(text, 100, 600_000));
+  private static final Def<TlsAttach> TLS_ATTACH = new Def<>("TLS_ATTACH", "auto",
+      "auto: TCX links on kernels with TCX (6.6+), clsact filters otherwise; tcx or tc forces one.",
+      AgentConfig::tlsAttach);
+  private static final Def<Integer> TLS_RING_BYTES = new Def<>("TLS_RING_BYTES", String.valueOf(4 * MIB),
+      "TLS ring buffer size in bytes: a power of two, 4096 to 1 GiB; a chunk takes 72 bytes plus its payload.",
+      AgentConfig::ringSize);
+  private static final Def<Integer> TLS_KERNEL_FLOWS = new Def<>("TLS_KERNEL_FLOWS", "16384",
+      "TCP flow directions the kernel follows at once while their handshake goes on (LRU beyond).",
+      text -> intIn(text, 1, 1 << 24));
+  private static final Def<Integer> TLS_KERNEL_FLOW_BUDGET_BYTES = new Def<>("TLS_KERNEL_FLOW_BUDGET_BYTES",
+      "65536", "Handshake bytes the kernel copies per flow direction at most (longer handshakes are cut).",
+      text -> intIn(text, 1024, 1 << 24));
+
   private static final List<Def<?>> ALL = List.of(KAFKA_BOOTSTRAP, TCP_TOPIC, NODE_NAME, HTTP_PORT, MAX_SOCKETS,
       RING_BYTES, POLL_INTERVAL_MS, POLL_BATCH, IGNORE_LOOPBACK, PRODUCER_BUFFER_BYTES, PRODUCER_MAX_BLOCK_MS,
-      KAFKA_CONFIG_FILE);
+      KAFKA_CONFIG_FILE, TLS_ENABLED, TLS_TOPIC, TLS_INTERFACES, TLS_INTERFACE_POLL_MS, TLS_ATTACH, TLS_RING_BYTES,
+      TLS_KERNEL_FLOWS, TLS_KERNEL_FLOW_BUDGET_BYTES);
 
   /**
    * Reads every setting from {@code env}; missing or blank variables take their defaults.
@@ -94,12 +144,20 @@ public record AgentConfig(
     return new AgentConfig(KAFKA_BOOTSTRAP.parse(env), TCP_TOPIC.parse(env), NODE_NAME.parse(env),
         HTTP_PORT.parse(env), MAX_SOCKETS.parse(env), RING_BYTES.parse(env), POLL_INTERVAL_MS.parse(env),
         POLL_BATCH.parse(env), IGNORE_LOOPBACK.parse(env), PRODUCER_BUFFER_BYTES.parse(env),
-        PRODUCER_MAX_BLOCK_MS.parse(env), KAFKA_CONFIG_FILE.parse(env));
+        PRODUCER_MAX_BLOCK_MS.parse(env), KAFKA_CONFIG_FILE.parse(env), TLS_ENABLED.parse(env),
+        TLS_TOPIC.parse(env), TLS_INTERFACES.parse(env), TLS_INTERFACE_POLL_MS.parse(env), TLS_ATTACH.parse(env),
+        TLS_RING_BYTES.parse(env), TLS_KERNEL_FLOWS.parse(env), TLS_KERNEL_FLOW_BUDGET_BYTES.parse(env),
+        TlsAssemblerConfig.fromEnv(env));
   }
 
-  /** Every setting with its env name, default and doc, in a stable order. */
+  /** Every setting with its env name, default and doc, in a stable order (the TLS assembler's last). */
   public static List<Setting> settings() {
-    return ALL.stream().map(Def::setting).toList();
+    return Stream.concat(ALL.stream().map(Def::setting), TlsAssemblerConfig.settings().stream()).toList();
+  }
+
+  /** {@link #tlsInterfaces()} compiled. */
+  public Pattern tlsInterfacePattern() {
+    return Pattern.compile(tlsInterfaces);
   }
 
   private static String nonEmpty(String text) {
@@ -128,6 +186,24 @@ public record AgentConfig(
       throw new IllegalArgumentException("is not a power of two");
     }
     return value;
+  }
+
+  private static String regex(String text) {
+    try {
+      Pattern.compile(text);
+      return text;
+    } catch (PatternSyntaxException e) {
+      throw new IllegalArgumentException("is not a regular expression: " + e.getDescription());
+    }
+  }
+
+  private static TlsAttach tlsAttach(String text) {
+    return switch (text.toLowerCase(java.util.Locale.ROOT)) {
+      case "auto" -> TlsAttach.AUTO;
+      case "tcx" -> TlsAttach.TCX;
+      case "tc" -> TlsAttach.TC;
+      default -> throw new IllegalArgumentException("is not auto, tcx or tc");
+    };
   }
 
   private static boolean bool(String text) {

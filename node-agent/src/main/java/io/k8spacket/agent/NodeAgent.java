@@ -19,11 +19,14 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node agent in this JVM: TCP probe in the kernel, ring reader thread, Kafka sink, and the HTTP endpoints.
+ * The node agent in this JVM: TCP probe in the kernel with its ring reader thread, TLS capture (programs on the
+ * followed interfaces, a second reader thread, handshake reassembly; see {@link TlsCapture}), one Kafka sink for
+ * both, and the HTTP endpoints.
  * Usable in-process (the standalone launcher runs it next to the broker and the streams app) and from
  * {@link AgentMain}. {@link #close()} undoes everything in reverse order and may be called any number of times.
  */
@@ -36,16 +39,18 @@ public final class NodeAgent implements AutoCloseable {
   private final TcpProbe probe;
   private final EventSource source;
   private final EventPump pump;
+  private final TlsCapture tls;
   private final AgentHttpServer http;
   private boolean closed;
 
   private NodeAgent(AgentMetrics metrics, EventSink sink, TcpProbe probe, EventSource source, EventPump pump,
-      AgentHttpServer http) {
+      TlsCapture tls, AgentHttpServer http) {
     this.metrics = metrics;
     this.sink = sink;
     this.probe = probe;
     this.source = source;
     this.pump = pump;
+    this.tls = tls;
     this.http = http;
   }
 
@@ -56,28 +61,48 @@ public final class NodeAgent implements AutoCloseable {
    */
   public static NodeAgent start(AgentConfig config) {
     Preflight.check(HostFacts.current()); // before waiting for Kafka: an unsupported host fails at once
+    if (config.tlsEnabled()) {
+      Preflight.checkTls(HostFacts.current());
+    }
     AgentMetrics metrics = new AgentMetrics();
-    KafkaEventSink sink = new KafkaEventSink(config.kafkaBootstrap(), config.tcpTopic(), config.nodeName(),
-        config.producerBufferBytes(), config.producerMaxBlockMs(), extraProducerConfig(config), metrics);
-    if (!sink.awaitMetadata(METADATA_WAIT)) {
-      LOG.warn("Kafka at {} is unreachable or has no topic {}: events are dropped and counted until that changes",
-          config.kafkaBootstrap(), config.tcpTopic());
+    KafkaEventSink sink = new KafkaEventSink(config.kafkaBootstrap(), config.tcpTopic(), config.tlsTopic(),
+        config.nodeName(), config.producerBufferBytes(), config.producerMaxBlockMs(), extraProducerConfig(config),
+        metrics);
+    String[] topics = config.tlsEnabled()
+        ? new String[] {config.tcpTopic(), config.tlsTopic()} : new String[] {config.tcpTopic()};
+    if (!sink.awaitMetadata(METADATA_WAIT, topics)) {
+      LOG.warn("Kafka at {} is unreachable or lacks topic {}: events are dropped and counted until that changes",
+          config.kafkaBootstrap(), String.join(" or ", topics));
     }
     return start(config, sink, metrics);
   }
 
-  /** Starts the agent handing events to {@code sink}, which it closes on {@link #close()}. */
+  /**
+   * Starts the agent handing events to {@code sink} (TCP connections, and TLS handshakes when
+   * {@link AgentConfig#tlsEnabled()}), which it closes on {@link #close()}.
+   */
   public static NodeAgent start(AgentConfig config, EventSink sink) {
     return start(config, sink, new AgentMetrics());
   }
 
   private static NodeAgent start(AgentConfig config, EventSink sink, AgentMetrics metrics) {
     TcpProbe probe = null;
+    TlsCapture tls = null;
     try {
       probe = TcpProbe.attach(new TcpProbe.Options(config.maxSockets(), config.ringBytes(), config.ignoreLoopback()));
       metrics.bindKernel(probe.counters());
-      return start(config, new RingBufferReader(probe.ringFd(), probe.ringBytes()), sink, probe, metrics);
+      BootClock clock = BootClock.system();
+      if (config.tlsEnabled()) {
+        tls = TlsCapture.start(config, sink, metrics, clock);
+      } else {
+        LOG.info("TLS capture off ({}TLS_ENABLED=false)", AgentConfig.PREFIX);
+      }
+      return start(config, new RingBufferReader(probe.ringFd(), probe.ringBytes()), sink, probe, tls, metrics,
+          clock);
     } catch (RuntimeException e) {
+      if (tls != null) {
+        tls.close();
+      }
       if (probe != null) {
         probe.close();
       }
@@ -86,24 +111,31 @@ public final class NodeAgent implements AutoCloseable {
     }
   }
 
-  /** Starts the pipeline and HTTP on any source; {@code probe} may be null (tests without root). */
+  /** Starts the TCP pipeline and HTTP on any source; {@code probe} may be null (tests without root). */
   static NodeAgent start(AgentConfig config, EventSource source, EventSink sink, TcpProbe probe,
       AgentMetrics metrics) {
+    return start(config, source, sink, probe, null, metrics, BootClock.system());
+  }
+
+  private static NodeAgent start(AgentConfig config, EventSource source, EventSink sink, TcpProbe probe,
+      TlsCapture tls, AgentMetrics metrics, BootClock clock) {
     metrics.bindRing(source);
     metrics.bindSink(sink);
-    EventPump pump = new EventPump(source, BootClock.system(), sink, metrics,
-        Duration.ofMillis(config.pollIntervalMs()), config.pollBatch()).start();
+    EventPump pump = new EventPump(source, clock, sink, metrics, Duration.ofMillis(config.pollIntervalMs()),
+        config.pollBatch()).start();
     AgentHttpServer http;
     try {
-      http = AgentHttpServer.start(config.httpPort(), metrics, pump::healthy);
+      http = AgentHttpServer.start(config.httpPort(), metrics,
+          () -> pump.healthy() && (tls == null || tls.healthy()));
     } catch (RuntimeException e) {
       pump.close();
       source.close();
       throw e;
     }
-    LOG.info("agent started on node {}: reading every {} ms, /metrics and /healthz on port {}",
-        config.nodeName(), config.pollIntervalMs(), http.port());
-    return new NodeAgent(metrics, sink, probe, source, pump, http);
+    LOG.info("agent started on node {}: reading every {} ms, TLS capture {}, /metrics and /healthz on port {}",
+        config.nodeName(), config.pollIntervalMs(),
+        tls == null ? "off" : "on " + tls.interfaces().attachedCount() + " interfaces", http.port());
+    return new NodeAgent(metrics, sink, probe, source, pump, tls, http);
   }
 
   private static Map<String, Object> extraProducerConfig(AgentConfig config) {
@@ -125,9 +157,14 @@ public final class NodeAgent implements AutoCloseable {
     return http.port();
   }
 
-  /** True while the probe is attached and the reader is reading (what /healthz answers). */
+  /** True while the probe is attached and the readers are reading (what /healthz answers). */
   public boolean healthy() {
-    return pump.healthy();
+    return pump.healthy() && (tls == null || tls.healthy());
+  }
+
+  /** Names of the interfaces the TLS programs are attached to now (empty when TLS capture is off). */
+  public Set<String> tlsInterfaces() {
+    return tls == null ? Set.of() : tls.interfaces().attachedNames();
   }
 
   /** The agent's metrics. */
@@ -135,7 +172,10 @@ public final class NodeAgent implements AutoCloseable {
     return metrics;
   }
 
-  /** Stops reading (after a last drain), flushes the sink, detaches the probe, stops HTTP; idempotent. */
+  /**
+   * Stops reading (after a last drain), detaches TLS capture from every interface, flushes the sink, detaches
+   * the probe, stops HTTP; idempotent.
+   */
   @Override
   public synchronized void close() {
     if (closed) {
@@ -144,6 +184,9 @@ public final class NodeAgent implements AutoCloseable {
     closed = true;
     pump.close();
     source.close();
+    if (tls != null) {
+      tls.close();
+    }
     sink.close();
     if (probe != null) {
       probe.close();

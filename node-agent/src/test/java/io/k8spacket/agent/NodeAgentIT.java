@@ -26,7 +26,8 @@ class NodeAgentIT {
       "K8SPACKET_AGENT_HTTP_PORT", "0",
       "K8SPACKET_AGENT_NODE_NAME", "node-it",
       "K8SPACKET_AGENT_RING_BYTES", String.valueOf(1 << 20),
-      "K8SPACKET_AGENT_POLL_INTERVAL_MS", "5"));
+      "K8SPACKET_AGENT_POLL_INTERVAL_MS", "5",
+      "K8SPACKET_AGENT_TLS_INTERFACES", "^k8sp-t2-i")); // TLS capture on, on no interface of this machine
 
   @Test
   void healthz_is_200_while_reading_and_503_once_the_reader_died() throws Exception {

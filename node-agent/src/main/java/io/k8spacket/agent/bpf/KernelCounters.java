@@ -3,8 +3,9 @@ package io.k8spacket.agent.bpf;
 import com.sun.jna.Memory;
 
 /**
- * The per-CPU counter array {@code tcp_counters} (index = {@code enum k8sp_tcp_counter}), summed over all
- * possible CPUs. Read at scrape time; after {@link #close()} it keeps answering the last values read, because
+ * A per-CPU counter array of a probe ({@code tcp_counters}: index = {@code enum k8sp_tcp_counter}, the
+ * constants below; {@code tls_counters}: see {@link TlsProbe}), summed over all possible CPUs. Read at scrape
+ * time; after {@link #close()} it keeps answering the last values read, because
  * the map's file descriptor number may by then belong to something else.
  */
 public final class KernelCounters implements AutoCloseable {
@@ -24,12 +25,19 @@ public final class KernelCounters implements AutoCloseable {
   private final int cpus;
   private final Memory key = new Memory(4);
   private final Memory values;
-  private final long[] last = new long[COUNT];
+  private final int count;
+  private final long[] last;
   private boolean closed;
 
   KernelCounters(LibBpf lib, int fd) {
+    this(lib, fd, COUNT);
+  }
+
+  KernelCounters(LibBpf lib, int fd, int count) {
     this.lib = lib;
     this.fd = fd;
+    this.count = count;
+    this.last = new long[count];
     this.cpus = lib.libbpf_num_possible_cpus();
     if (cpus <= 0) {
       throw new IllegalStateException("libbpf_num_possible_cpus failed: " + cpus);
@@ -39,8 +47,8 @@ public final class KernelCounters implements AutoCloseable {
 
   /** Counter {@code index} summed over CPUs, read now (or the last value once closed or on a read error). */
   public synchronized long get(int index) {
-    if (index < 0 || index >= COUNT) {
-      throw new IllegalArgumentException("counter index " + index + " not in [0, " + COUNT + ")");
+    if (index < 0 || index >= count) {
+      throw new IllegalArgumentException("counter index " + index + " not in [0, " + count + ")");
     }
     if (!closed) {
       key.setInt(0, index);
@@ -59,7 +67,7 @@ public final class KernelCounters implements AutoCloseable {
   @Override
   public synchronized void close() {
     if (!closed) {
-      for (int i = 0; i < COUNT; i++) {
+      for (int i = 0; i < count; i++) {
         get(i);
       }
       closed = true;

@@ -3,6 +3,7 @@ package io.k8spacket.agent.bpf;
 import com.sun.jna.Callback;
 import com.sun.jna.Library;
 import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
 
 /**
@@ -21,6 +22,14 @@ public interface LibBpf extends Library {
   /** {@code BTF_KIND_STRUCT} and {@code BTF_KIND_DATASEC} from linux/btf.h. */
   int BTF_KIND_STRUCT = 4;
   int BTF_KIND_DATASEC = 15;
+  /** {@code enum bpf_tc_attach_point} (libbpf.h). */
+  int BPF_TC_INGRESS = 1;
+  int BPF_TC_EGRESS = 2;
+  /** {@code enum bpf_tc_flags}: replace an existing filter with the same handle and priority. */
+  int BPF_TC_F_REPLACE = 1;
+  /** {@code enum bpf_attach_type} values of TCX (kernel 6.6+; libbpf 1.1 predates them, the kernel knows them). */
+  int BPF_TCX_INGRESS = 46;
+  int BPF_TCX_EGRESS = 47;
 
   /** {@code libbpf_print_fn_t}: the {@code va_list} arrives as a pointer on x86-64 SysV. */
   interface PrintFn extends Callback {
@@ -52,6 +61,30 @@ public interface LibBpf extends Library {
   Pointer bpf_program__attach(Pointer prog);
 
   int bpf_link__destroy(Pointer link);
+
+  int bpf_program__fd(Pointer prog);
+
+  /** Creates a BPF link; for TCX {@code targetFd} is the ifindex and {@code opts} may be NULL. Returns an fd. */
+  int bpf_link_create(int progFd, int targetFd, int attachType, Pointer opts);
+
+  /** Creates the clsact qdisc of {@code hook.ifindex}; -EEXIST when one exists (someone's, maybe ours). */
+  int bpf_tc_hook_create(TcHook hook);
+
+  /** Deletes the whole clsact qdisc with every filter on it (with attach point INGRESS|EGRESS). */
+  int bpf_tc_hook_destroy(TcHook hook);
+
+  int bpf_tc_attach(TcHook hook, TcOpts opts);
+
+  /** {@code opts} must hold only handle and priority. */
+  int bpf_tc_detach(TcHook hook, TcOpts opts);
+
+  /** {@code opts} must hold only handle and priority; fills prog_id; -ENOENT when there is no such filter. */
+  int bpf_tc_query(TcHook hook, TcOpts opts);
+
+  int bpf_prog_get_fd_by_id(int id);
+
+  /** {@code info} is a zeroed {@code struct bpf_prog_info} prefix of {@code *infoLen} bytes. */
+  int bpf_obj_get_info_by_fd(int fd, Pointer info, IntByReference infoLen);
 
   int bpf_map__fd(Pointer map);
 

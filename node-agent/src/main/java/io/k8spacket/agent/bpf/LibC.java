@@ -30,5 +30,8 @@ public interface LibC extends Library {
 
   int getpagesize();
 
+  /** Closes a file descriptor (a TCX link detaches when its last fd closes). */
+  int close(int fd);
+
   String strerror(int errnum);
 }

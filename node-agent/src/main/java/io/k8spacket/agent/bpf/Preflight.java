@@ -9,6 +9,7 @@ import io.k8spacket.agent.AgentStartupException;
 public final class Preflight {
   /** BPF ring buffer and CAP_BPF/CAP_PERFMON arrived in 5.8 (tp_btf in 5.5). */
   public static final int MIN_KERNEL = 5008;
+  static final int CAP_NET_ADMIN = 12;
   static final int CAP_SYS_ADMIN = 21;
   static final int CAP_PERFMON = 38;
   static final int CAP_BPF = 39;
@@ -33,6 +34,19 @@ public final class Preflight {
     if (!(host.has(CAP_BPF) && host.has(CAP_PERFMON)) && !host.has(CAP_SYS_ADMIN)) {
       throw new AgentStartupException("not root / missing CAP_BPF+CAP_PERFMON (effective capabilities 0x"
           + Long.toHexString(host.effectiveCapabilities()) + ")");
+    }
+  }
+
+  /**
+   * Throws when {@code host} cannot attach the TLS capture programs to interfaces (TC needs CAP_NET_ADMIN).
+   *
+   * @throws AgentStartupException naming the missing privilege and the setting that turns TLS capture off
+   */
+  public static void checkTls(HostFacts host) {
+    if (!host.has(CAP_NET_ADMIN)) {
+      throw new AgentStartupException("TLS capture needs CAP_NET_ADMIN to attach to interfaces (effective"
+          + " capabilities 0x" + Long.toHexString(host.effectiveCapabilities())
+          + "); grant it or set K8SPACKET_AGENT_TLS_ENABLED=false");
     }
   }
 }

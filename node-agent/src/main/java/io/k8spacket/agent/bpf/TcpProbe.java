@@ -140,7 +140,8 @@ public final class TcpProbe implements AutoCloseable {
     }
   }
 
-  private static String errno() {
+  /** The text of the errno a pointer-returning libbpf call left on this thread (shared with {@link TlsProbe}). */
+  static String errno() {
     int errno = Native.getLastError();
     return LibC.INSTANCE.strerror(errno) + " (errno " + errno + ")";
   }
@@ -152,14 +153,19 @@ public final class TcpProbe implements AutoCloseable {
   }
 
   private static byte[] readObject() {
-    try (InputStream in = TcpProbe.class.getClassLoader().getResourceAsStream(OBJECT_RESOURCE)) {
+    return readResource(OBJECT_RESOURCE);
+  }
+
+  /** The bytes of a compiled BPF object in the agent jar (shared with {@link TlsProbe}). */
+  static byte[] readResource(String resource) {
+    try (InputStream in = TcpProbe.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {
-        throw new AgentStartupException("classpath resource " + OBJECT_RESOURCE + " missing: the agent jar is"
+        throw new AgentStartupException("classpath resource " + resource + " missing: the agent jar is"
             + " incomplete");
       }
       return in.readAllBytes();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + OBJECT_RESOURCE, e);
+      throw new UncheckedIOException("cannot read " + resource, e);
     }
   }
 

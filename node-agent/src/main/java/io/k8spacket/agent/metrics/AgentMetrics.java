@@ -1,6 +1,9 @@
 package io.k8spacket.agent.metrics;
 
 import io.k8spacket.agent.bpf.KernelCounters;
+import io.k8spacket.agent.bpf.TlsProbe;
+import io.k8spacket.agent.tc.InterfaceFollower;
+import io.k8spacket.agent.tls.TlsAssemblerStats;
 import io.k8spacket.agent.pipeline.EventSink;
 import io.k8spacket.agent.pipeline.EventSource;
 import io.micrometer.core.instrument.Counter;
@@ -8,6 +11,8 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 /**
  * The agent's Prometheus metrics, in one place so their names stay greppable. Counters the agent increments
@@ -23,6 +28,10 @@ public final class AgentMetrics {
       "Events dropped because the producer could not buffer them or Kafka rejected them.");
   private final Counter decodeErrors = counter("k8spacket.agent.decode.errors",
       "Ring-buffer records that could not be decoded (unknown enum values, short records).");
+  private final Counter tlsChunksRead = counter("k8spacket.agent.tls.chunks.read",
+      "TLS handshake chunks read from the kernel ring buffer.");
+  private final Counter tlsHandshakes = counter("k8spacket.agent.tls.handshakes",
+      "TLS handshake events handed to the sink (k8spacket.tls.v1).");
 
   private Counter counter(String name, String help) {
     return Counter.builder(name).description(help).register(registry);
@@ -36,6 +45,70 @@ public final class AgentMetrics {
             c -> c.get(KernelCounters.UNTRACKED_CLOSE))
         .description("TCP sockets that closed without having been seen opening (older than the probe).")
         .register(registry);
+  }
+
+  /** Exports the TLS capture programs' kernel-side counters (indexes: {@link TlsProbe}). */
+  public void bindTlsKernel(KernelCounters counters) {
+    FunctionCounter.builder("k8spacket.agent.tls.kernel.drops", counters, c -> c.get(TlsProbe.RINGBUF_DROPS))
+        .description("TLS chunks the kernel dropped because the TLS ring buffer was full.").register(registry);
+    FunctionCounter.builder("k8spacket.agent.tls.kernel.flows", counters, c -> c.get(TlsProbe.FLOWS))
+        .description("Handshake flow directions the kernel started following (ClientHello or ServerHello seen).")
+        .register(registry);
+    FunctionCounter.builder("k8spacket.agent.tls.kernel.truncations", counters, c -> c.get(TlsProbe.TRUNCATIONS))
+        .description("Packets whose handshake bytes were not all copied (per-flow budget or per-packet limits).")
+        .register(registry);
+    FunctionCounter.builder("k8spacket.agent.tls.kernel.gaps", counters, c -> c.get(TlsProbe.GAPS))
+        .description("Segments of a followed handshake that began past the next expected record (loss, reorder).")
+        .register(registry);
+  }
+
+  /** Exports how full the TLS ring buffer is. */
+  public void bindTlsRing(EventSource source) {
+    Gauge.builder("k8spacket.agent.tls.ring.buffer.used.bytes", source, EventSource::pendingBytes)
+        .strongReference(true).description("Bytes in the TLS ring buffer not yet read.").register(registry);
+    Gauge.builder("k8spacket.agent.tls.ring.buffer.capacity.bytes", source, EventSource::capacityBytes)
+        .strongReference(true).description("Size of the TLS ring buffer.").register(registry);
+  }
+
+  /** Exports how many interfaces the TLS programs are attached to. */
+  public void bindTlsInterfaces(InterfaceFollower follower) {
+    Gauge.builder("k8spacket.agent.tls.interfaces.attached", follower, InterfaceFollower::attachedCount)
+        .strongReference(true).description("Interfaces the TLS capture programs are attached to now.")
+        .register(registry);
+  }
+
+  /** Exports the TLS assembler's counters (read from its stats snapshot at scrape time). */
+  public void bindTlsAssembler(Supplier<TlsAssemblerStats> stats) {
+    assemblerCounter(stats, "segment.bytes", "Handshake bytes the assembler took in.",
+        TlsAssemblerStats::segmentBytes);
+    assemblerCounter(stats, "duplicate.bytes", "Handshake bytes that arrived again (retransmits, two interfaces).",
+        TlsAssemblerStats::duplicateBytes);
+    assemblerCounter(stats, "dropped.bytes", "Handshake bytes not kept: beyond a direction's bound or no memory.",
+        TlsAssemblerStats::droppedBytes);
+    assemblerCounter(stats, "handshakes.timed.out", "Handshakes emitted incomplete after the handshake timeout.",
+        TlsAssemblerStats::handshakesTimedOut);
+    assemblerCounter(stats, "flows.evicted", "Connections dropped unfinished to stay within the memory bounds.",
+        TlsAssemblerStats::flowsEvicted);
+    assemblerCounter(stats, "flows.abandoned", "Connections that timed out without a parseable hello.",
+        TlsAssemblerStats::flowsAbandoned);
+    assemblerCounter(stats, "parse.errors", "Handshake messages that did not parse, all kinds.",
+        TlsAssemblerStats::parseErrorsTotal);
+    assemblerCounter(stats, "emit.failures", "Handshake events the sink threw on.",
+        TlsAssemblerStats::emitFailures);
+    assemblerCounter(stats, "fetches.succeeded", "Active certificate fetches that returned a chain.",
+        TlsAssemblerStats::fetchesSucceeded);
+    assemblerCounter(stats, "fetches.failed", "Active certificate fetches that failed.",
+        TlsAssemblerStats::fetchesFailed);
+    Gauge.builder("k8spacket.agent.tls.assembler.flows", stats, s -> s.get().flows()).strongReference(true)
+        .description("Connections the TLS assembler tracks now.").register(registry);
+    Gauge.builder("k8spacket.agent.tls.assembler.bytes.held", stats, s -> s.get().bytesHeld()).strongReference(true)
+        .description("Handshake bytes the TLS assembler holds now.").register(registry);
+  }
+
+  private void assemblerCounter(Supplier<TlsAssemblerStats> stats, String name, String help,
+      ToLongFunction<TlsAssemblerStats> value) {
+    FunctionCounter.builder("k8spacket.agent.tls.assembler." + name, stats, s -> value.applyAsLong(s.get()))
+        .description(help).register(registry);
   }
 
   /** Exports how full the ring buffer is. */
@@ -66,6 +139,14 @@ public final class AgentMetrics {
 
   public void decodeError() {
     decodeErrors.increment();
+  }
+
+  public void tlsChunkRead() {
+    tlsChunksRead.increment();
+  }
+
+  public void tlsHandshake() {
+    tlsHandshakes.increment();
   }
 
   /** Current value of a counter or gauge by its Prometheus-style dotted name, for tests and logs. */

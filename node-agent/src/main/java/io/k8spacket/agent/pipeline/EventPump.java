@@ -1,48 +1,46 @@
 package io.k8spacket.agent.pipeline;
 
 import io.k8spacket.agent.event.BootClock;
-import io.k8spacket.agent.event.MalformedEventException;
-import io.k8spacket.agent.event.TcpEventDecoder;
 import io.k8spacket.agent.metrics.AgentMetrics;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The reader thread: every poll interval it drains the source in bounded batches, decodes each record and hands
- * it to the sink. Timer-driven because the probe submits without wake-ups (cheaper for the kernel and for us).
- * A record that does not decode is counted and skipped; nothing a record holds can stop the thread.
+ * A reader thread: every poll interval it drains the source in bounded batches and hands each record to a
+ * {@link RecordProcessor} (which decodes it and passes it on), then lets the processor do its once-per-poll
+ * work. Timer-driven because the probes submit without wake-ups (cheaper for the kernel and for us). One pump
+ * per ring: TCP events and TLS chunks.
  */
 public final class EventPump implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventPump.class);
   private static final long CLOCK_REFRESH_NANOS = Duration.ofSeconds(10).toNanos();
-  private static final long WARN_EVERY_NANOS = Duration.ofMinutes(1).toNanos();
 
   private final EventSource source;
-  private final TcpEventDecoder decoder;
+  private final RecordProcessor processor;
   private final BootClock clock;
-  private final EventSink sink;
-  private final AgentMetrics metrics;
   private final long intervalNanos;
   private final int batch;
   private final Thread thread;
-  private final EventSource.RecordHandler handler = this::onRecord;
   private volatile boolean running = true;
   private volatile long lastDrainNanos = System.nanoTime();
-  private long lastWarnNanos = System.nanoTime() - WARN_EVERY_NANOS;
 
+  /** The TCP pump: records are {@code k8sp_tcp_event}s for {@code sink}. */
   public EventPump(EventSource source, BootClock clock, EventSink sink, AgentMetrics metrics, Duration interval,
       int batch) {
+    this(source, new TcpRecords(clock, sink, metrics), clock, interval, batch, "k8spacket-ring-reader");
+  }
+
+  /** A pump on thread {@code threadName} feeding {@code processor}; {@code clock} is refreshed every 10 s. */
+  public EventPump(EventSource source, RecordProcessor processor, BootClock clock, Duration interval, int batch,
+      String threadName) {
     this.source = source;
-    this.decoder = new TcpEventDecoder(clock);
+    this.processor = processor;
     this.clock = clock;
-    this.sink = sink;
-    this.metrics = metrics;
     this.intervalNanos = interval.toNanos();
     this.batch = batch;
-    this.thread = new Thread(this::run, "k8spacket-ring-reader");
+    this.thread = new Thread(this::run, threadName);
     this.thread.setDaemon(true);
   }
 
@@ -56,7 +54,8 @@ public final class EventPump implements AutoCloseable {
     long clockRefreshed = System.nanoTime();
     try {
       while (running) {
-        int read = source.drain(handler, batch);
+        int read = source.drain(processor, batch);
+        processor.afterDrain();
         long now = System.nanoTime();
         lastDrainNanos = now;
         if (now - clockRefreshed > CLOCK_REFRESH_NANOS) {
@@ -67,26 +66,12 @@ public final class EventPump implements AutoCloseable {
           LockSupport.parkNanos(this, intervalNanos);
         }
       }
-      while (source.drain(handler, batch) > 0) {
+      while (source.drain(processor, batch) > 0) {
         // hand over what closed before the stop
       }
+      processor.afterDrain();
     } catch (RuntimeException | Error e) {
-      LOG.error("ring reader stopped by an unexpected error; /healthz now fails", e);
-    }
-  }
-
-  private void onRecord(ByteBuffer buffer, int offset, int length) {
-    metrics.eventRead();
-    try {
-      sink.send(decoder.decode(buffer, offset, length));
-    } catch (MalformedEventException e) {
-      metrics.decodeError();
-      long now = System.nanoTime();
-      if (now - lastWarnNanos >= WARN_EVERY_NANOS) {
-        lastWarnNanos = now;
-        LOG.warn("skipping a TCP event that does not decode (counted in k8spacket_agent_decode_errors_total;"
-            + " agent and BPF object from different builds?): {}", e.getMessage());
-      }
+      LOG.error("{} stopped by an unexpected error; /healthz now fails", thread.getName(), e);
     }
   }
 

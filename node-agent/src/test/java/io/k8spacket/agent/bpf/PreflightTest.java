@@ -48,4 +48,13 @@ class PreflightTest {
     assertThat(new HostFacts("6.18.0-1-amd64", true, 0).kernelVersion()).isEqualTo(6018);
     assertThat(new HostFacts("weird", true, 0).kernelVersion()).isEqualTo(-1);
   }
+
+  @Test
+  void tls_capture_needs_cap_net_admin_and_says_how_to_turn_it_off() {
+    assertThatCode(() -> Preflight.checkTls(new HostFacts("6.18.0", true, ROOT))).doesNotThrowAnyException();
+    assertThatThrownBy(() -> Preflight.checkTls(new HostFacts("6.18.0", true, BPF_AND_PERFMON)))
+        .isInstanceOf(AgentStartupException.class)
+        .hasMessage("TLS capture needs CAP_NET_ADMIN to attach to interfaces (effective capabilities 0xc000000000);"
+            + " grant it or set K8SPACKET_AGENT_TLS_ENABLED=false");
+  }
 }

@@ -7,7 +7,9 @@ import io.k8spacket.agent.event.TcpConnection;
 import io.k8spacket.agent.metrics.AgentMetrics;
 import io.k8spacket.avro.CloseKind;
 import io.k8spacket.avro.Observer;
+import io.k8spacket.avro.AddressFamily;
 import io.k8spacket.avro.TcpConnectionEvent;
+import io.k8spacket.avro.TlsHandshakeEvent;
 import io.k8spacket.kafka.EmbeddedKafkaBroker;
 import io.k8spacket.schema.AvroSerde;
 import java.net.InetAddress;
@@ -17,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -29,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The Kafka sink against a real (in-process) broker, and against no broker at all. */
 class KafkaEventSinkIT {
   private static final String TOPIC = "k8spacket.tcp.it";
+  private static final String TLS_TOPIC = "k8spacket.tls.it";
   @TempDir
   static Path dataDir;
   private static EmbeddedKafkaBroker broker;
@@ -37,6 +41,7 @@ class KafkaEventSinkIT {
   static void startBroker() {
     broker = EmbeddedKafkaBroker.start(dataDir, 0);
     broker.createTopic(TOPIC, 1);
+    broker.createTopic(TLS_TOPIC, 1);
   }
 
   @AfterAll
@@ -85,6 +90,24 @@ class KafkaEventSinkIT {
   }
 
   @Test
+  void tls_handshakes_share_the_producer_and_arrive_on_their_own_topic_keyed_by_client_ip() throws Exception {
+    AgentMetrics metrics = new AgentMetrics();
+    TlsHandshakeEvent handshake = TlsHandshakeEvent.newBuilder().setFamily(AddressFamily.IPV6)
+        .setClientIp("fd00:231:1::1").setClientPort(40000).setServerIp("fd00:231:1::2").setServerPort(443)
+        .setNode("node-it").setObservedAtNs(3_000).setServerName("server.k8sp.test").build();
+    try (KafkaEventSink sink = new KafkaEventSink(broker.bootstrapServers(), TOPIC, TLS_TOPIC, "node-it", 4 << 20,
+        1000, Map.of(), metrics)) {
+      assertThat(sink.awaitMetadata(Duration.ofSeconds(30), TOPIC, TLS_TOPIC)).isTrue();
+      sink.send(handshake);
+      await().atMost(Duration.ofSeconds(30)).until(() -> metrics.value("k8spacket.agent.events.sent") == 1);
+    }
+
+    List<ConsumerRecord<String, TlsHandshakeEvent>> records = readAll(TLS_TOPIC, TlsHandshakeEvent.class, 1);
+    assertThat(records).extracting(ConsumerRecord::key).containsExactly("fd00:231:1::1");
+    assertThat(records.get(0).value()).isEqualTo(handshake);
+  }
+
+  @Test
   void without_kafka_sends_return_at_once_and_every_drop_is_counted() throws Exception {
     int closedPort;
     try (ServerSocket s = new ServerSocket(0)) {
@@ -98,23 +121,30 @@ class KafkaEventSinkIT {
       for (int i = 0; i < 1000; i++) {
         sink.send(c);
       }
+      sink.send(TlsHandshakeEvent.newBuilder().setFamily(AddressFamily.IPV4).setClientIp("10.0.0.1")
+          .setClientPort(1).setServerIp("10.0.0.2").setServerPort(443).setNode("n").setObservedAtNs(1).build());
       long elapsedMs = (System.nanoTime() - start) / 1_000_000;
 
-      assertThat(elapsedMs).as("1000 sends without Kafka, ms").isLessThan(1000);
-      assertThat(metrics.value("k8spacket.agent.send.failures")).isEqualTo(1000);
+      assertThat(elapsedMs).as("1001 sends without Kafka, ms").isLessThan(1000);
+      assertThat(metrics.value("k8spacket.agent.send.failures")).isEqualTo(1001);
       assertThat(metrics.value("k8spacket.agent.events.sent")).isZero();
     }
   }
 
   private static List<ConsumerRecord<String, TcpConnectionEvent>> readAll(int count) {
+    return readAll(TOPIC, TcpConnectionEvent.class, count);
+  }
+
+  private static <T extends SpecificRecord> List<ConsumerRecord<String, T>> readAll(String topic, Class<T> type,
+      int count) {
     Map<String, Object> props = Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-        ConsumerConfig.GROUP_ID_CONFIG, "sink-it",
+        ConsumerConfig.GROUP_ID_CONFIG, "sink-it-" + topic,
         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    List<ConsumerRecord<String, TcpConnectionEvent>> records = new ArrayList<>();
-    try (KafkaConsumer<String, TcpConnectionEvent> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-        AvroSerde.of(TcpConnectionEvent.class).deserializer())) {
-      consumer.subscribe(List.of(TOPIC));
+    List<ConsumerRecord<String, T>> records = new ArrayList<>();
+    try (KafkaConsumer<String, T> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+        AvroSerde.of(type).deserializer())) {
+      consumer.subscribe(List.of(topic));
       await().atMost(Duration.ofSeconds(30)).until(() -> {
         consumer.poll(Duration.ofMillis(200)).forEach(records::add);
         return records.size() >= count;

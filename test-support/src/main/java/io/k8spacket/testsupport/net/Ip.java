@@ -3,9 +3,12 @@ package io.k8spacket.testsupport.net;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /** Runs iproute2's {@code ip} for namespace and link setup (never for traffic). */
 final class Ip {
@@ -32,6 +35,26 @@ final class Ip {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while running " + command, e);
+    }
+  }
+
+  /** Names of the links in the root (this process's) network namespace, from /sys/class/net. */
+  static List<String> rootLinks() {
+    try (Stream<Path> dirs = Files.list(Path.of("/sys/class/net"))) {
+      return dirs.map(p -> p.getFileName().toString()).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list /sys/class/net", e);
+    }
+  }
+
+  /** Deletes a root-namespace link; one that is already gone (deleted with its veth peer) is fine. */
+  static void deleteLinkIfPresent(String name) {
+    try {
+      run("link", "del", name);
+    } catch (IllegalStateException e) {
+      if (Files.exists(Path.of("/sys/class/net", name))) {
+        throw e;
+      }
     }
   }
 

@@ -2,6 +2,8 @@ package io.k8spacket.testsupport.net;
 
 import com.sun.jna.Native;
 import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -72,6 +74,16 @@ public final class TestHost implements AutoCloseable {
       }
       return task.call();
     });
+  }
+
+  /**
+   * A process builder for {@code command} run inside this host's network namespace (through
+   * {@code nsenter --net=/var/run/netns/NAME}, which execs, so the process's pid is the command's own).
+   */
+  public ProcessBuilder command(String... command) {
+    List<String> full = new ArrayList<>(List.of("nsenter", "--net=/var/run/netns/" + namespace));
+    full.addAll(List.of(command));
+    return new ProcessBuilder(full);
   }
 
   /** Stops this host's threads (the namespace itself is removed by {@link TestNetwork#close()}). */

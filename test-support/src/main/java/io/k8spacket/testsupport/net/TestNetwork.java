@@ -4,6 +4,8 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
@@ -25,20 +27,39 @@ import org.junit.jupiter.api.Assumptions;
  * }
  * }</pre>
  *
- * <p>{@link #create} first removes namespaces of the same network left by a crashed run;
- * {@link #removeAllLeftovers()} removes every {@code k8sp-t*} namespace (only when no test is running).
+ * <p>{@link #createBridged} builds a pod-like topology instead: each host's {@code eth0} is a veth whose other
+ * end stays in the machine's own (root) network namespace, named {@code k8sp-tN-iH} like a CNI's host-side pod
+ * veth, and those ends join a bridge {@code k8sp-tN-br} there. The bridge and the root-side ends have no
+ * address at all (no IPv4, no IPv6 link-local: {@code addrgenmode none}), so the machine's routing is
+ * untouched; the hosts keep their 10.231.N.i / fd00:231:N::i addresses. Programs attached in the root
+ * namespace (TC on host-side veths) see the hosts' traffic, as on a Kubernetes node. Hosts can be added and
+ * removed while the network lives ({@link #addHost()}, {@link #removeHost(int)}), as pods come and go.
+ *
+ * <pre>{@code
+ * try (TestNetwork net = TestNetwork.createBridged(60, 2)) {
+ *   net.rootInterface(1);   // "k8sp-t60-i1", in the root namespace, on bridge "k8sp-t60-br"
+ * }
+ * }</pre>
+ *
+ * <p>{@link #create} first removes namespaces (and root-side links) of the same network left by a crashed run;
+ * {@link #removeAllLeftovers()} removes every {@code k8sp-t*} namespace and root link (only when no test is
+ * running).
  */
 public final class TestNetwork implements AutoCloseable {
   /** Prefix of every namespace this class creates. */
   public static final String PREFIX = "k8sp-t";
 
   private final int network;
-  private final List<TestHost> hosts;
+  private final boolean bridged;
+  private final SortedMap<Integer, TestHost> hosts = new TreeMap<>();
   private boolean closed;
 
-  private TestNetwork(int network, List<TestHost> hosts) {
+  private TestNetwork(int network, boolean bridged, List<TestHost> hosts) {
     this.network = network;
-    this.hosts = hosts;
+    this.bridged = bridged;
+    for (int i = 0; i < hosts.size(); i++) {
+      this.hosts.put(i + 1, hosts.get(i));
+    }
   }
 
   /**
@@ -56,9 +77,7 @@ public final class TestNetwork implements AutoCloseable {
 
   /** Creates network {@code network} with {@code count} (≥ 2) hosts, numbered from 1. */
   public static TestNetwork create(int network, int count) {
-    if (network < 0 || network > 255) {
-      throw new IllegalArgumentException("network must be in [0, 255], got " + network);
-    }
+    checkNetwork(network);
     if (count < 2 || count > 250) {
       throw new IllegalArgumentException("count must be in [2, 250], got " + count);
     }
@@ -92,7 +111,7 @@ public final class TestNetwork implements AutoCloseable {
         Ip.run("-n", ns, "addr", "add", "fd00:231:" + network + "::" + i + "/64", "dev", "eth0", "nodad");
         Ip.run("-n", ns, "link", "set", "eth0", "up");
       }
-      return new TestNetwork(network, List.copyOf(hosts));
+      return new TestNetwork(network, false, List.copyOf(hosts));
     } catch (RuntimeException e) {
       hosts.forEach(TestHost::close);
       removeLeftovers(PREFIX + network + "-");
@@ -100,17 +119,109 @@ public final class TestNetwork implements AutoCloseable {
     }
   }
 
-  /** Host {@code i} (1-based). */
-  public TestHost host(int i) {
-    if (i < 1 || i > hosts.size()) {
-      throw new IllegalArgumentException("host " + i + " not in [1, " + hosts.size() + "]");
+  /**
+   * Creates network {@code network} with {@code count} (≥ 1) hosts in the pod-like topology: each host's
+   * {@code eth0} pairs with {@code k8sp-tN-iH} in the root namespace, on the address-less bridge
+   * {@code k8sp-tN-br}.
+   */
+  public static TestNetwork createBridged(int network, int count) {
+    checkNetwork(network);
+    if (count < 1 || count > 250) {
+      throw new IllegalArgumentException("count must be in [1, 250], got " + count);
     }
-    return hosts.get(i - 1);
+    removeLeftovers(PREFIX + network + "-");
+    TestNetwork net = new TestNetwork(network, true, List.of());
+    try {
+      String bridge = net.rootBridge();
+      Ip.run("link", "add", bridge, "type", "bridge", "forward_delay", "0");
+      Ip.run("link", "set", "dev", bridge, "addrgenmode", "none");
+      Ip.run("link", "set", bridge, "up");
+      for (int i = 1; i <= count; i++) {
+        net.addHost();
+      }
+      return net;
+    } catch (RuntimeException e) {
+      net.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Adds host {@code k8sp-tN-H} (H = the highest number so far + 1) to a bridged network, as a pod starting:
+   * its root-side veth {@code k8sp-tN-iH} appears in the root namespace, on the bridge.
+   */
+  public synchronized TestHost addHost() {
+    requireBridged();
+    int i = hosts.isEmpty() ? 1 : hosts.lastKey() + 1;
+    if (i > 250) {
+      throw new IllegalStateException("network " + network + " has no host number left");
+    }
+    String ns = hostNamespace(network, i);
+    String outside = rootInterface(i);
+    Ip.run("netns", "add", ns);
+    TestHost host = new TestHost(ns, address("10.231." + network + "." + i), address("fd00:231:" + network + "::" + i));
+    hosts.put(i, host);
+    Ip.run("-n", ns, "link", "set", "lo", "up");
+    Ip.run("link", "add", outside, "type", "veth", "peer", "name", "eth0", "netns", ns);
+    Ip.run("link", "set", "dev", outside, "addrgenmode", "none");
+    Ip.run("link", "set", outside, "master", rootBridge(), "up");
+    Ip.run("-n", ns, "addr", "add", "10.231." + network + "." + i + "/24", "dev", "eth0");
+    Ip.run("-n", ns, "addr", "add", "fd00:231:" + network + "::" + i + "/64", "dev", "eth0", "nodad");
+    Ip.run("-n", ns, "link", "set", "eth0", "up");
+    return host;
+  }
+
+  /** Removes host {@code i} of a bridged network, as a pod stopping: its namespace and both veth ends go. */
+  public synchronized void removeHost(int i) {
+    requireBridged();
+    TestHost host = host(i);
+    host.close();
+    Ip.deleteLinkIfPresent(rootInterface(i)); // at once: the namespace itself goes when its last thread has left
+    Ip.run("netns", "del", host.namespace());
+    hosts.remove(i);
+  }
+
+  /** Name of host {@code i}'s veth end in the root namespace ({@code k8sp-tN-iH}); bridged networks only. */
+  public String rootInterface(int i) {
+    requireBridged();
+    return rootInterfacePrefix() + i;
+  }
+
+  /** The common prefix of this network's root-side veths, {@code k8sp-tN-i}, e.g. for an interface pattern. */
+  public String rootInterfacePrefix() {
+    return PREFIX + network + "-i";
+  }
+
+  /** Name of the address-less bridge in the root namespace ({@code k8sp-tN-br}); bridged networks only. */
+  public String rootBridge() {
+    requireBridged();
+    return PREFIX + network + "-br";
+  }
+
+  private void requireBridged() {
+    if (!bridged) {
+      throw new IllegalStateException("network " + network + " was not created with createBridged");
+    }
+  }
+
+  private static void checkNetwork(int network) {
+    if (network < 0 || network > 255) {
+      throw new IllegalArgumentException("network must be in [0, 255], got " + network);
+    }
+  }
+
+  /** Host {@code i} (1-based). */
+  public synchronized TestHost host(int i) {
+    TestHost host = hosts.get(i);
+    if (host == null) {
+      throw new IllegalArgumentException("host " + i + " not in " + hosts.keySet());
+    }
+    return host;
   }
 
   /** All hosts in order. */
-  public List<TestHost> hosts() {
-    return hosts;
+  public synchronized List<TestHost> hosts() {
+    return List.copyOf(hosts.values());
   }
 
   /** The network number N. */
@@ -120,20 +231,23 @@ public final class TestNetwork implements AutoCloseable {
 
   /** Whether {@code address} is one of this network's host addresses (10.231.N.0/24 or fd00:231:N::/64). */
   public boolean contains(InetAddress address) {
-    return hosts.stream().anyMatch(h -> h.ipv4().equals(address) || h.ipv6().equals(address));
+    return hosts().stream().anyMatch(h -> h.ipv4().equals(address) || h.ipv6().equals(address));
   }
 
-  /** Stops the hosts' threads and deletes the namespaces (and with them the veths and bridge); idempotent. */
+  /**
+   * Stops the hosts' threads and deletes the namespaces (and with them the veths), and for a bridged network
+   * the root-side bridge; idempotent.
+   */
   @Override
   public synchronized void close() {
     if (!closed) {
       closed = true;
-      hosts.forEach(TestHost::close);
+      hosts.values().forEach(TestHost::close);
       removeLeftovers(PREFIX + network + "-");
     }
   }
 
-  /** Deletes every namespace starting with {@link #PREFIX}: leftovers of crashed runs of any network. */
+  /** Deletes every namespace and root-namespace link starting with {@link #PREFIX}: leftovers of crashed runs. */
   public static void removeAllLeftovers() {
     removeLeftovers(PREFIX);
   }
@@ -142,6 +256,11 @@ public final class TestNetwork implements AutoCloseable {
     for (String ns : Ip.namespaces()) {
       if (ns.startsWith(prefix)) {
         Ip.run("netns", "del", ns);
+      }
+    }
+    for (String link : Ip.rootLinks()) {
+      if (link.startsWith(prefix)) {
+        Ip.deleteLinkIfPresent(link);
       }
     }
   }

@@ -1,0 +1,98 @@
+package io.k8spacket.agent.bpf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.jna.Pointer;
+import io.k8spacket.agent.event.TcpEventDecoder;
+import io.k8spacket.agent.event.TlsChunkDecoder;
+import java.net.URL;
+import java.nio.file.Path;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Holds the TLS chunk decoder to the compiled {@code tls.bpf.o}: every field name, offset and size of
+ * {@code struct k8sp_tls_chunk} in the object's BTF must equal the decoder's constants, and the loader's knob
+ * must be where the loader writes it. Needs no root.
+ */
+class TlsBtfLayoutTest {
+  private final LibBpf lib = BundledLibBpf.get();
+  private Pointer btf;
+
+  @BeforeEach
+  void parseObject() throws Exception {
+    URL object = getClass().getClassLoader().getResource(TlsProbe.OBJECT_RESOURCE);
+    assertThat(object).as("target/classes/" + TlsProbe.OBJECT_RESOURCE).isNotNull();
+    btf = lib.btf__parse(Path.of(object.toURI()).toString(), null);
+    assertThat(btf).as("btf__parse of " + object).isNotNull();
+  }
+
+  @AfterEach
+  void free() {
+    lib.btf__free(btf);
+  }
+
+  @Test
+  void decoder_offsets_match_the_compiled_struct() {
+    Btf.Struct struct = new Btf(lib, btf).struct(TlsChunkDecoder.C_STRUCT).orElseThrow();
+
+    List<TcpEventDecoder.Field> fromBtf = struct.members().stream()
+        .map(m -> new TcpEventDecoder.Field(m.name(), m.offset(), m.size())).toList();
+    assertThat(fromBtf).containsExactlyElementsOf(TlsChunkDecoder.LAYOUT);
+    assertThat(struct.size()).isEqualTo(TlsChunkDecoder.SIZE);
+  }
+
+  @Test
+  void the_flow_budget_knob_is_a_four_byte_rodata_variable() {
+    Btf.Variable knob = new Btf(lib, btf).variable(".rodata", TlsProbe.FLOW_BUDGET).orElseThrow();
+
+    assertThat(knob.size()).isEqualTo(4);
+  }
+
+  @Test
+  void counter_indexes_flags_and_limits_match_the_header() throws Exception {
+    Map<String, Integer> header = headerConstants();
+
+    assertThat(header).containsEntry("K8SP_TLS_PACKETS", TlsProbe.PACKETS)
+        .containsEntry("K8SP_TLS_FLOWS", TlsProbe.FLOWS)
+        .containsEntry("K8SP_TLS_CHUNKS", TlsProbe.CHUNKS)
+        .containsEntry("K8SP_TLS_RINGBUF_DROPS", TlsProbe.RINGBUF_DROPS)
+        .containsEntry("K8SP_TLS_TRUNCATIONS", TlsProbe.TRUNCATIONS)
+        .containsEntry("K8SP_TLS_GAPS", TlsProbe.GAPS)
+        .containsEntry("K8SP_TLS_COUNTER_MAX", TlsProbe.COUNTERS)
+        .containsEntry("K8SP_TLS_FLAG_START", TlsChunkDecoder.FLAG_START)
+        .containsEntry("K8SP_TLS_FLAG_TRUNCATED", TlsChunkDecoder.FLAG_TRUNCATED)
+        .containsEntry("K8SP_TLS_MAX_CAP", TlsChunkDecoder.MAX_CAP)
+        .containsEntry("K8SP_TLS_INGRESS", 1)
+        .containsEntry("K8SP_TLS_EGRESS", 2);
+  }
+
+  /** {@code NAME = value} enum entries and {@code #define NAME value} lines of the header the bpf jar carries. */
+  private static Map<String, Integer> headerConstants() throws Exception {
+    URL header = TlsBtfLayoutTest.class.getClassLoader().getResource("bpf/k8spacket.h");
+    assertThat(header).as("bpf/k8spacket.h in the bpf jar").isNotNull();
+    Map<String, Integer> constants = new HashMap<>();
+    Matcher m = Pattern.compile("(?m)^\\s*(?:#define\\s+)?(K8SP_\\w+)\\s*=?\\s*(\\d+)\\b")
+        .matcher(Files.readString(Path.of(header.toURI())));
+    while (m.find()) {
+      constants.put(m.group(1), Integer.parseInt(m.group(2)));
+    }
+    return constants;
+  }
+
+  @Test
+  void program_names_fit_the_kernel_name_limit_and_share_the_prefix() {
+    for (TlsProbe.Framing framing : TlsProbe.Framing.values()) {
+      for (TlsProbe.Hook hook : TlsProbe.Hook.values()) {
+        assertThat(TlsProbe.programName(framing, hook)).startsWith(TlsProbe.PROGRAM_PREFIX).hasSizeLessThan(16);
+      }
+    }
+  }
+}
