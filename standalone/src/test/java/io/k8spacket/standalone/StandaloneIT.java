@@ -14,6 +14,7 @@ import io.k8spacket.testsupport.net.TestHost;
 import io.k8spacket.testsupport.net.TestNetwork;
 import io.k8spacket.testsupport.net.Traffic;
 import io.k8spacket.testsupport.net.Traffic.CloseOrder;
+import io.k8spacket.testsupport.tls.TestPki;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -25,7 +26,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,17 +56,22 @@ class StandaloneIT {
   private static final String V4_SERVER = "10.231.42.2";
   private static final String V6_CLIENT = "fd00:231:42::1";
   private static final String V6_SERVER = "fd00:231:42::2";
+  private static final String V4_TLS_CLIENT = "10.231.42.3";
+  private static final String V6_TLS_CLIENT = "fd00:231:42::3";
   private static final String OUR_HOSTS = "^(10\\.231\\.42\\.|fd00:231:42:)";
+  /** The TCP test looks at hosts 1 and 2 only; host 3 makes the TLS test's connections. */
+  private static final String TLS_CLIENT_HOST = "^(10\\.231\\.42\\.3|fd00:231:42::3)$";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private static TestNetwork net;
   private static StandaloneStack stack;
+  private static TestPki.Chain pki;
 
   @BeforeAll
   static void startEverything() throws Exception {
     TestNetwork.assumeRoot("the standalone stack loads eBPF programs and the test makes network namespaces");
-    net = TestNetwork.create(NET, 2);
+    net = TestNetwork.createBridged(NET, 3);
     Path work = Files.createDirectories(Path.of("target", "it-standalone"));
     Path metadata = work.resolve("metadata.yaml");
     Files.writeString(metadata, """
@@ -70,9 +80,13 @@ class StandaloneIT {
           - {ip: %s, name: web-7d9f4-abcde, namespace: shop, workload: web, workloadKind: Deployment, kind: pod, node: n1}
           - {ip: %s, name: db-0, namespace: data, workload: db, workloadKind: StatefulSet, kind: pod, node: n1}
           - {ip: %s, name: db-0, namespace: data, workload: db, workloadKind: StatefulSet, kind: pod, node: n1}
-        """.formatted(V4_CLIENT, V6_CLIENT, V4_SERVER, V6_SERVER));
+          - {ip: %s, name: report-28815, namespace: batch, workload: report, workloadKind: CronJob, kind: pod, node: n1}
+          - {ip: %s, name: report-28815, namespace: batch, workload: report, workloadKind: CronJob, kind: pod, node: n1}
+        """.formatted(V4_CLIENT, V6_CLIENT, V4_SERVER, V6_SERVER, V4_TLS_CLIENT, V6_TLS_CLIENT));
+    pki = TestPki.create(work, "shop.example.test", List.of("DNS:shop.example.test", "IP:" + V4_SERVER), 30);
     stack = StandaloneStack.start(new UpOptions(Optional.of(metadata), 0, 0,
-        work.resolve("data-" + UUID.randomUUID())), Map.of(), System.out);
+        work.resolve("data-" + UUID.randomUUID())),
+        Map.of("K8SPACKET_AGENT_TLS_INTERFACES", "^" + net.rootInterfacePrefix()), System.out);
   }
 
   @AfterAll
@@ -114,7 +128,8 @@ class StandaloneIT {
 
     // 2. the API by IP: each connection counted once, exact sums per edge
     String range = "&from=" + (from - 60_000) + "&to=" + (System.currentTimeMillis() + 120_000)
-        + "&include=" + URLEncoder.encode(OUR_HOSTS, StandardCharsets.UTF_8);
+        + "&include=" + URLEncoder.encode(OUR_HOSTS, StandardCharsets.UTF_8)
+        + "&exclude=" + URLEncoder.encode(TLS_CLIENT_HOST, StandardCharsets.UTF_8);
     JsonNode byIp = awaitRows("group-by=ip" + range, 2, 5);
     assertEdge(row(byIp, V4_CLIENT, V4_SERVER), "web-7d9f4-abcde", "shop", "db-0", "data",
         4, 123457 + 1000 + 4000, 765433 + 5); // 3 established + the refused attempt
@@ -124,6 +139,131 @@ class StandaloneIT {
     JsonNode byWorkload = awaitRows("group-by=workload" + range, 1, 5);
     assertEdge(row(byWorkload, "shop/web", "data/db"), "web", "shop", "db", "data",
         5, 123457 + 1000 + 4000 + 70000, 765433 + 5 + 3);
+  }
+
+  @Test
+  void tls_handshakes_between_namespaces_show_version_cipher_sni_and_the_whole_chain() throws Exception {
+    long from = System.currentTimeMillis();
+    awaitMetadataPublished();
+    TestHost reporter = net.host(3);
+    TestHost db = net.host(2);
+    String v12 = handshake(reporter, db, V4_SERVER, 8443, "-tls1_2", "-cipher", "ECDHE-RSA-AES256-GCM-SHA384");
+    assertThat(v12).contains("Protocol version: TLSv1.2", "Ciphersuite: ECDHE-RSA-AES256-GCM-SHA384",
+        "Verification: OK");
+    String v13 = handshake(reporter, db, "[" + V6_SERVER + "]", 8444, "-tls1_3", "-ciphersuites",
+        "TLS_AES_256_GCM_SHA384");
+    assertThat(v13).contains("Protocol version: TLSv1.3", "Ciphersuite: TLS_AES_256_GCM_SHA384", "Verification: OK");
+
+    // the TLS table: one row per handshake, names from the metadata file, IANA names
+    String range = "?from=" + (from - 60_000) + "&to=" + (System.currentTimeMillis() + 120_000);
+    JsonNode[] rows = new JsonNode[1];
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> {
+      rows[0] = get("/tlsparser/api/data" + range);
+      return tlsRow(rows[0], V4_TLS_CLIENT) != null && tlsRow(rows[0], V6_TLS_CLIENT) != null;
+    });
+    JsonNode row12 = tlsRow(rows[0], V4_TLS_CLIENT);
+    assertTlsRow(row12, V4_SERVER, 8443, "TLS 1.2", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
+    JsonNode row13 = tlsRow(rows[0], V6_TLS_CLIENT);
+    assertTlsRow(row13, V6_SERVER, 8444, "TLS 1.3", "TLS_AES_256_GCM_SHA384");
+
+    // details of the TLS 1.2 session: the exact leaf notAfter and the whole chain, read from the handshake
+    JsonNode details = get("/tlsparser/api/data/" + row12.get("id").asText() + range);
+    assertThat(details.get("domain").asText()).isEqualTo("shop.example.test");
+    assertThat(details.get("dst").asText()).isEqualTo(V4_SERVER);
+    assertThat(details.get("port").asInt()).isEqualTo(8443);
+    assertThat(details.get("usedTLSVersion").asText()).isEqualTo("TLS 1.2");
+    assertThat(details.get("usedCipherSuite").asText()).isEqualTo("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
+    assertThat(texts(details.get("clientCipherSuites"))).containsExactly("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+        "TLS_EMPTY_RENEGOTIATION_INFO_SCSV");
+    JsonNode certificate = details.get("certificate");
+    assertThat(certificate.get("notAfter").asText()).isEqualTo(pki.leaf().getNotAfter().toInstant().toString());
+    assertThat(certificate.get("notBefore").asText()).isEqualTo(pki.leaf().getNotBefore().toInstant().toString());
+    assertThat(certificate.get("serverChain").asText()).contains("shop.example.test", "k8spacket test intermediate");
+    JsonNode chain = certificate.get("chain");
+    assertThat(chain).hasSize(2);
+    assertCertificate(chain.get(0), pki.leaf());
+    assertCertificate(chain.get(1), pki.intermediate());
+    assertThat(texts(chain.get(0).get("subjectAltNames"))).containsExactly("DNS:shop.example.test", "IP:" + V4_SERVER);
+
+    // TLS 1.3 hides the chain (active fetch is opt-in and off)
+    JsonNode hidden = get("/tlsparser/api/data/" + row13.get("id").asText() + range);
+    assertThat(hidden.get("certificate").get("serverChain").asText()).isEqualTo("UNAVAILABLE");
+
+    // the certificate list: our leaf with the workload that used it
+    JsonNode certificates = get("/tlsparser/api/certificates" + range);
+    JsonNode ours = StreamSupport.stream(certificates.spliterator(), false)
+        .filter(c -> c.get("serverIp").asText().equals(V4_SERVER) && c.get("port").asInt() == 8443)
+        .findFirst().orElseThrow(() -> new AssertionError("no certificate for " + V4_SERVER + ":8443 in " + certificates));
+    assertThat(ours.get("domain").asText()).isEqualTo("shop.example.test");
+    assertThat(ours.get("server").asText()).isEqualTo("data/db");
+    assertThat(ours.get("notAfter").asText()).isEqualTo(pki.leaf().getNotAfter().toInstant().toString());
+    assertThat(ours.get("daysLeft").asLong()).isBetween(29L, 30L);
+    assertThat(ours.get("clients")).extracting(c -> c.get("workload").asText()).containsExactly("report");
+  }
+
+  /** Runs openssl s_server in {@code server} for one connection and s_client in {@code client}; s_client's output. */
+  private static String handshake(TestHost client, TestHost server, String host, int port, String... clientArgs)
+      throws Exception {
+    Process serverProcess = server.command("openssl", "s_server", "-accept", String.valueOf(port),
+        "-cert", pki.leafCert().toString(), "-key", pki.leafKey().toString(),
+        "-cert_chain", pki.intermediateCert().toString(), "-naccept", "1", "-quiet")
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      await().atMost(Duration.ofSeconds(30)).until(() -> listening(server, port));
+      List<String> command = new ArrayList<>(List.of("openssl", "s_client", "-connect", host + ":" + port,
+          "-servername", "shop.example.test", "-CAfile", pki.rootCert().toString(), "-brief"));
+      command.addAll(List.of(clientArgs));
+      Process clientProcess = client.command(command.toArray(String[]::new)).redirectErrorStream(true).start();
+      clientProcess.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      clientProcess.getOutputStream().close();
+      String output = new String(clientProcess.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(clientProcess.waitFor(30, TimeUnit.SECONDS)).as("s_client finished").isTrue();
+      return output;
+    } finally {
+      serverProcess.destroy();
+      serverProcess.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static boolean listening(TestHost host, int port) throws IOException, InterruptedException {
+    Process ss = host.command("ss", "-Hltn", "sport = :" + port).redirectErrorStream(true).start();
+    String out = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    ss.waitFor(10, TimeUnit.SECONDS);
+    return out.contains("LISTEN");
+  }
+
+  private static JsonNode tlsRow(JsonNode rows, String src) {
+    return StreamSupport.stream(rows.spliterator(), false).filter(r -> r.get("src").asText().equals(src))
+        .findFirst().orElse(null);
+  }
+
+  private static void assertTlsRow(JsonNode row, String dst, int port, String version, String cipher) {
+    assertThat(row.get("srcName").asText()).isEqualTo("report-28815");
+    assertThat(row.get("srcNamespace").asText()).isEqualTo("batch");
+    assertThat(row.get("dst").asText()).isEqualTo(dst);
+    assertThat(row.get("dstName").asText()).isEqualTo("db-0");
+    assertThat(row.get("dstPort").asInt()).isEqualTo(port);
+    assertThat(row.get("domain").asText()).isEqualTo("shop.example.test");
+    assertThat(row.get("usedTLSVersion").asText()).isEqualTo(version);
+    assertThat(row.get("usedCipherSuite").asText()).isEqualTo(cipher);
+    assertThat(row.get("id").asText()).isNotEmpty();
+    assertThat(row.get("lastSeen").asText()).endsWith("Z");
+  }
+
+  private static void assertCertificate(JsonNode json, X509Certificate expected) throws Exception {
+    assertThat(json.get("subject").asText()).isEqualTo(expected.getSubjectX500Principal().getName());
+    assertThat(json.get("issuer").asText()).isEqualTo(expected.getIssuerX500Principal().getName());
+    assertThat(json.get("serial").asText()).isEqualTo(expected.getSerialNumber().toString(16));
+    assertThat(json.get("notAfter").asText()).isEqualTo(expected.getNotAfter().toInstant().toString());
+    assertThat(json.get("keyType").asText()).isEqualTo("RSA");
+    assertThat(json.get("keyBits").asInt()).isEqualTo(2048);
+    assertThat(json.get("signatureAlgorithm").asText()).isEqualTo(expected.getSigAlgName());
+    assertThat(json.get("sha256").asText()).isEqualTo(
+        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(expected.getEncoded())));
+  }
+
+  private static List<String> texts(JsonNode array) {
+    return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
   }
 
   private static void assertEdge(JsonNode row, String srcName, String srcNamespace, String dstName,
@@ -139,14 +279,14 @@ class StandaloneIT {
     assertThat(row.get("maxDuration").asLong()).isLessThanOrEqualTo(row.get("duration").asLong());
   }
 
-  /** The file source publishes at start; wait until the metadata topic holds our four IPs. */
+  /** The file source publishes at start; wait until the metadata topic holds all our IPs. */
   private static void awaitMetadataPublished() {
     try (KafkaConsumer<String, byte[]> consumer = consumer()) {
       consumer.subscribe(List.of(Topics.METADATA));
       List<String> ips = new ArrayList<>();
       await().atMost(Duration.ofSeconds(60)).until(() -> {
         consumer.poll(Duration.ofMillis(200)).forEach(r -> ips.add(r.key()));
-        return ips.containsAll(List.of(V4_CLIENT, V6_CLIENT, V4_SERVER, V6_SERVER));
+        return ips.containsAll(List.of(V4_CLIENT, V6_CLIENT, V4_SERVER, V6_SERVER, V4_TLS_CLIENT, V6_TLS_CLIENT));
       });
     }
   }
@@ -159,7 +299,7 @@ class StandaloneIT {
       await().atMost(Duration.ofSeconds(60)).until(() -> {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
           TcpConnectionEvent e = serde.decode(r.value());
-          if (e.getClientIp().matches(OUR_HOSTS + ".*")) {
+          if (e.getClientIp().matches(OUR_HOSTS + ".*") && !e.getClientIp().matches(TLS_CLIENT_HOST)) {
             assertThat(r.key()).isEqualTo(e.getClientIp());
             ours.add(e);
           }
