@@ -32,6 +32,16 @@ public final class StreamsAppConfig {
     }
   }
 
+  /** Where endpoint metadata comes from. */
+  public enum MetadataSourceKind {
+    /** The YAML file {@code METADATA_FILE} (standalone). */
+    FILE,
+    /** The Kubernetes API (informers, one publisher elected by a Lease). */
+    KUBERNETES,
+    /** No metadata source in this process: every endpoint is named by its IP. */
+    NONE
+  }
+
   public static final String PREFIX = "K8SPACKET_STREAMS_";
 
   public static final Setting BOOTSTRAP_SERVERS = setting("BOOTSTRAP_SERVERS", "127.0.0.1:9092",
@@ -76,6 +86,17 @@ public final class StreamsAppConfig {
           + "empty = no file source.");
   public static final Setting METADATA_FILE_POLL = setting("METADATA_FILE_POLL", "1s",
       "How often the metadata file is checked for changes.");
+  public static final Setting METADATA_SOURCE = setting("METADATA_SOURCE", "",
+      "Where endpoint metadata comes from: file, kubernetes or none; empty = file when METADATA_FILE is set, "
+          + "else none.");
+  public static final Setting LEASE_NAMESPACE = setting("LEASE_NAMESPACE", "",
+      "Namespace of the Lease that elects the one Kubernetes metadata publisher; empty = $POD_NAMESPACE, "
+          + "else default.");
+  public static final Setting LEASE_NAME = setting("LEASE_NAME", "k8spacket-metadata-publisher",
+      "Name of that Lease; every instance of one deployment must use the same.");
+  public static final Setting INFORMER_RESYNC = setting("INFORMER_RESYNC", "10m",
+      "How often the Kubernetes informers replay their caches, which re-resolves owners and republishes "
+          + "whatever failed to publish; 0 = never.");
   public static final Setting APPLICATION_SERVER = setting("APPLICATION_SERVER", "",
       "host:port where this instance's query API is reachable by its peers; empty = single instance.");
   public static final Setting NUM_STREAM_THREADS = setting("NUM_STREAM_THREADS", "1",
@@ -88,7 +109,8 @@ public final class StreamsAppConfig {
   private static final List<Setting> SETTINGS = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR, TCP_TOPIC,
       METADATA_TOPIC, CONNECTIONS_TOPIC, TLS_TOPIC, TLS_SESSIONS_TOPIC, CERTIFICATES_TOPIC, WINDOW_SIZE,
       WINDOW_GRACE, EDGE_RETENTION, TLS_RETENTION, CERTIFICATE_MAX_CLIENTS, PERSISTENT_THRESHOLD,
-      METADATA_HISTORY_RETENTION, MATCH_RETENTION, METADATA_FILE, METADATA_FILE_POLL, APPLICATION_SERVER,
+      METADATA_HISTORY_RETENTION, MATCH_RETENTION, METADATA_FILE, METADATA_FILE_POLL, METADATA_SOURCE, LEASE_NAMESPACE,
+      LEASE_NAME, INFORMER_RESYNC, APPLICATION_SERVER,
       NUM_STREAM_THREADS, REPLICATION_FACTOR, NUM_STANDBY_REPLICAS);
 
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
@@ -113,6 +135,11 @@ public final class StreamsAppConfig {
   private final Duration matchRetention;
   private final Optional<Path> metadataFile;
   private final Duration metadataFilePoll;
+  private final MetadataSourceKind metadataSource;
+  private final String leaseNamespace;
+  private final String leaseName;
+  private final Duration informerResync;
+  private final Optional<String> leaseIdentity;
   private final Optional<String> applicationServer;
   private final int numStreamThreads;
   private final int replicationFactor;
@@ -138,6 +165,14 @@ public final class StreamsAppConfig {
     matchRetention = positiveDuration(env, MATCH_RETENTION);
     metadataFile = Optional.of(raw(env, METADATA_FILE)).filter(s -> !s.isEmpty()).map(Path::of);
     metadataFilePoll = positiveDuration(env, METADATA_FILE_POLL);
+    metadataSource = metadataSource(env, metadataFile.isPresent());
+    String podNamespace = env.getOrDefault("POD_NAMESPACE", "").trim();
+    leaseNamespace = raw(env, LEASE_NAMESPACE).isEmpty() ? (podNamespace.isEmpty() ? "default" : podNamespace)
+        : raw(env, LEASE_NAMESPACE);
+    leaseName = nonBlank(env, LEASE_NAME);
+    informerResync = duration(env, INFORMER_RESYNC);
+    leaseIdentity = Optional.ofNullable(env.get("POD_NAME")).filter(s -> !s.isBlank())
+        .or(() -> Optional.ofNullable(env.get("HOSTNAME")).filter(s -> !s.isBlank())).map(String::trim);
     applicationServer = Optional.of(raw(env, APPLICATION_SERVER)).filter(s -> !s.isEmpty())
         .map(s -> hostPort(APPLICATION_SERVER, s));
     numStreamThreads = intAtLeast(env, NUM_STREAM_THREADS, 1);
@@ -228,6 +263,17 @@ public final class StreamsAppConfig {
 
   public Duration metadataFilePoll() { return metadataFilePoll; }
 
+  public MetadataSourceKind metadataSource() { return metadataSource; }
+
+  public String leaseNamespace() { return leaseNamespace; }
+
+  public String leaseName() { return leaseName; }
+
+  public Duration informerResync() { return informerResync; }
+
+  /** This instance's identity in the Lease: {@code $POD_NAME}, else {@code $HOSTNAME}; empty when neither. */
+  public Optional<String> leaseIdentity() { return leaseIdentity; }
+
   public Optional<String> applicationServer() { return applicationServer; }
 
   public int numStreamThreads() { return numStreamThreads; }
@@ -288,6 +334,23 @@ public final class StreamsAppConfig {
     } catch (DateTimeParseException | ArithmeticException e) {
       return null;
     }
+  }
+
+  private static MetadataSourceKind metadataSource(Map<String, String> env, boolean fileSet) {
+    String v = raw(env, METADATA_SOURCE);
+    if (v.isEmpty()) {
+      return fileSet ? MetadataSourceKind.FILE : MetadataSourceKind.NONE;
+    }
+    MetadataSourceKind kind;
+    try {
+      kind = MetadataSourceKind.valueOf(v.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw bad(METADATA_SOURCE, v, "must be file, kubernetes or none");
+    }
+    if (kind == MetadataSourceKind.FILE && !fileSet) {
+      throw bad(METADATA_SOURCE, v, "needs " + METADATA_FILE.env());
+    }
+    return kind;
   }
 
   private static int intAtLeast(Map<String, String> env, Setting s, int min) {

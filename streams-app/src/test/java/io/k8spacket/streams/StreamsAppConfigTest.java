@@ -148,6 +148,41 @@ class StreamsAppConfigTest {
   }
 
   @Test
+  void metadata_source_is_the_file_when_one_is_set_else_none_unless_chosen() {
+    StreamsAppConfig d = StreamsAppConfig.defaults();
+    assertThat(d.metadataSource()).isEqualTo(StreamsAppConfig.MetadataSourceKind.NONE);
+    assertThat(d.leaseNamespace()).isEqualTo("default");
+    assertThat(d.leaseName()).isEqualTo("k8spacket-metadata-publisher");
+    assertThat(d.informerResync()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(d.leaseIdentity()).isEmpty();
+    assertThat(StreamsAppConfig.fromEnv(Map.of("K8SPACKET_STREAMS_METADATA_FILE", "e.yaml")).metadataSource())
+        .isEqualTo(StreamsAppConfig.MetadataSourceKind.FILE);
+
+    StreamsAppConfig k = StreamsAppConfig.fromEnv(Map.of(
+        "K8SPACKET_STREAMS_METADATA_SOURCE", "kubernetes",
+        "POD_NAMESPACE", "k8spacket",
+        "POD_NAME", "streams-1",
+        "HOSTNAME", "host-a",
+        "K8SPACKET_STREAMS_LEASE_NAME", "lease",
+        "K8SPACKET_STREAMS_INFORMER_RESYNC", "0s"));
+    assertThat(k.metadataSource()).isEqualTo(StreamsAppConfig.MetadataSourceKind.KUBERNETES);
+    assertThat(k.leaseNamespace()).isEqualTo("k8spacket");
+    assertThat(k.leaseName()).isEqualTo("lease");
+    assertThat(k.informerResync()).isZero();
+    assertThat(k.leaseIdentity()).contains("streams-1");
+    assertThat(StreamsAppConfig.fromEnv(Map.of("HOSTNAME", "host-a", "POD_NAMESPACE", "k8spacket",
+        "K8SPACKET_STREAMS_LEASE_NAMESPACE", "ops")))
+        .satisfies(c -> assertThat(c.leaseIdentity()).contains("host-a"))
+        .satisfies(c -> assertThat(c.leaseNamespace()).isEqualTo("ops"));
+    assertThat(StreamsAppConfig.fromEnv(Map.of("K8SPACKET_STREAMS_METADATA_FILE", "e.yaml",
+        "K8SPACKET_STREAMS_METADATA_SOURCE", "None")).metadataSource())
+        .isEqualTo(StreamsAppConfig.MetadataSourceKind.NONE);
+    assertRefused("K8SPACKET_STREAMS_METADATA_SOURCE", "informers");
+    assertRefused("K8SPACKET_STREAMS_METADATA_SOURCE", "file");
+    assertRefused("K8SPACKET_STREAMS_INFORMER_RESYNC", "-1s");
+  }
+
+  @Test
   void edge_retention_shorter_than_window_plus_grace_is_refused() {
     assertThatThrownBy(() -> StreamsAppConfig.fromEnv(Map.of("K8SPACKET_STREAMS_EDGE_RETENTION", "2m")))
         .isInstanceOf(IllegalArgumentException.class)
@@ -157,7 +192,7 @@ class StreamsAppConfigTest {
 
   @Test
   void settings_list_every_variable_once_with_a_doc() {
-    assertThat(StreamsAppConfig.settings()).hasSize(23)
+    assertThat(StreamsAppConfig.settings()).hasSize(27)
         .allSatisfy(s -> {
           assertThat(s.env()).startsWith("K8SPACKET_STREAMS_");
           assertThat(s.doc()).isNotBlank();

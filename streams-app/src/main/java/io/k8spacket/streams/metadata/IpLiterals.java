@@ -10,14 +10,14 @@ import java.util.regex.Pattern;
  * IPv6 in RFC 5952 form (lower case, no leading zeros, the longest run of two or more zero groups as
  * {@code ::}), so {@code 2001:DB8:0:0:0:0:0:1} and {@code 2001:db8::1} name the same endpoint.
  */
-final class IpLiterals {
+public final class IpLiterals {
   private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
   private static final Pattern IPV6_CHARS = Pattern.compile("[0-9a-fA-F:.]+");
 
   private IpLiterals() {}
 
   /** The canonical text of an IP literal; throws IllegalArgumentException when it is not one. */
-  static String canonical(String text) {
+  public static String canonical(String text) {
     Matcher m = IPV4.matcher(text);
     if (m.matches()) {
       StringBuilder sb = new StringBuilder();
