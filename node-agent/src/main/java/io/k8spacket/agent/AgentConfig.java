@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -16,7 +17,7 @@ import java.util.stream.Stream;
 /**
  * The agent's whole configuration, typed, built from environment variables named {@code K8SPACKET_AGENT_<NAME>}
  * (production passes {@code System.getenv()}, tests a literal map). Every setting has an env name, a parser, a
- * default and a one-line doc; {@link #settings()} lists them for docs/config.md.
+ * default and a one-line doc ({@link Setting}); {@link #settings()} lists them for docs/config.md.
  */
 public record AgentConfig(
     String kafkaBootstrap,
@@ -56,81 +57,62 @@ public record AgentConfig(
   /** Prefix of every variable. */
   public static final String PREFIX = "K8SPACKET_AGENT_";
 
-  /** One setting for docs: full env name, default as text, one-line doc. */
-  public record Setting(String name, String defaultValue, String doc) {}
-
-  private record Def<T>(String name, String defaultValue, String doc, Function<String, T> parser) {
-    T parse(Map<String, String> env) {
-      String raw = env.get(PREFIX + name);
-      String text = raw == null || raw.isBlank() ? defaultValue : raw.trim();
-      try {
-        return parser.apply(text);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(PREFIX + name + ": '" + text + "' " + e.getMessage(), e);
-      }
-    }
-
-    Setting setting() {
-      return new Setting(PREFIX + name, defaultValue, doc);
-    }
-  }
-
   private static final int MIB = 1 << 20;
-  private static final Def<String> KAFKA_BOOTSTRAP = new Def<>("KAFKA_BOOTSTRAP", "127.0.0.1:9092",
+  private static final Setting<String> KAFKA_BOOTSTRAP = setting("KAFKA_BOOTSTRAP", "127.0.0.1:9092",
       "Kafka bootstrap servers, host:port[,host:port...].", AgentConfig::nonEmpty);
-  private static final Def<String> TCP_TOPIC = new Def<>("TCP_TOPIC", Topics.TCP,
+  private static final Setting<String> TCP_TOPIC = setting("TCP_TOPIC", Topics.TCP,
       "Topic for TCP connection events.", AgentConfig::nonEmpty);
-  private static final Def<String> NODE_NAME = new Def<>("NODE_NAME", "",
+  private static final Setting<String> NODE_NAME = setting("NODE_NAME", "",
       "Node name written into every event; empty = this host's name (set it from spec.nodeName in a cluster).",
       text -> text.isEmpty() ? hostName() : text);
-  private static final Def<Integer> HTTP_PORT = new Def<>("HTTP_PORT", "9400",
+  private static final Setting<Integer> HTTP_PORT = setting("HTTP_PORT", "9400",
       "Port of /metrics and /healthz; 0 = any free port.", text -> intIn(text, 0, 65535));
-  private static final Def<Integer> MAX_SOCKETS = new Def<>("MAX_SOCKETS", "65536",
+  private static final Setting<Integer> MAX_SOCKETS = setting("MAX_SOCKETS", "65536",
       "Live TCP sockets tracked in the kernel at once (LRU beyond that).", text -> intIn(text, 1, 1 << 24));
-  private static final Def<Integer> RING_BYTES = new Def<>("RING_BYTES", String.valueOf(8 * MIB),
+  private static final Setting<Integer> RING_BYTES = setting("RING_BYTES", String.valueOf(8 * MIB),
       "Ring buffer size in bytes: a power of two, 4096 to 1 GiB; 104-byte events take 112 bytes each.",
       AgentConfig::ringSize);
-  private static final Def<Integer> POLL_INTERVAL_MS = new Def<>("POLL_INTERVAL_MS", "10",
+  private static final Setting<Integer> POLL_INTERVAL_MS = setting("POLL_INTERVAL_MS", "10",
       "How often the ring buffer is drained, ms (the kernel never wakes the reader).",
       text -> intIn(text, 1, 10_000));
-  private static final Def<Integer> POLL_BATCH = new Def<>("POLL_BATCH", "4096",
+  private static final Setting<Integer> POLL_BATCH = setting("POLL_BATCH", "4096",
       "Most events read per drain before the reader checks for shutdown.", text -> intIn(text, 1, 1 << 20));
-  private static final Def<Boolean> IGNORE_LOOPBACK = new Def<>("IGNORE_LOOPBACK", "true",
-      "Skip connections on 127.0.0.0/8 and ::1 (never between pods).", AgentConfig::bool);
-  private static final Def<Long> PRODUCER_BUFFER_BYTES = new Def<>("PRODUCER_BUFFER_BYTES",
+  private static final Setting<Boolean> IGNORE_LOOPBACK = setting("IGNORE_LOOPBACK", "true",
+      "Skip connections on 127.0.0.0/8 and ::1 (never between pods).", Setting::bool);
+  private static final Setting<Long> PRODUCER_BUFFER_BYTES = setting("PRODUCER_BUFFER_BYTES",
       String.valueOf(32L * MIB), "Memory the Kafka producer may buffer while Kafka is away; beyond it events are"
       + " dropped and counted.", text -> (long) intIn(text, MIB, Integer.MAX_VALUE));
-  private static final Def<Integer> PRODUCER_MAX_BLOCK_MS = new Def<>("PRODUCER_MAX_BLOCK_MS", "20",
+  private static final Setting<Integer> PRODUCER_MAX_BLOCK_MS = setting("PRODUCER_MAX_BLOCK_MS", "20",
       "Longest a send may block the ring reader (metadata wait), ms.", text -> intIn(text, 0, 60_000));
-  private static final Def<Optional<Path>> KAFKA_CONFIG_FILE = new Def<>("KAFKA_CONFIG_FILE", "",
+  private static final Setting<Optional<Path>> KAFKA_CONFIG_FILE = setting("KAFKA_CONFIG_FILE", "",
       "Optional Java properties file merged into the producer config (TLS, SASL).",
       text -> text.isEmpty() ? Optional.empty() : Optional.of(Path.of(text)));
 
-  private static final Def<Boolean> TLS_ENABLED = new Def<>("TLS_ENABLED", "true",
+  private static final Setting<Boolean> TLS_ENABLED = setting("TLS_ENABLED", "true",
       "Capture TLS handshakes with TC programs on the followed interfaces (needs CAP_NET_ADMIN too).",
-      AgentConfig::bool);
-  private static final Def<String> TLS_TOPIC = new Def<>("TLS_TOPIC", Topics.TLS,
+      Setting::bool);
+  private static final Setting<String> TLS_TOPIC = setting("TLS_TOPIC", Topics.TLS,
       "Topic for TLS handshake events.", AgentConfig::nonEmpty);
-  private static final Def<String> TLS_INTERFACES = new Def<>("TLS_INTERFACES", DEFAULT_TLS_INTERFACES,
+  private static final Setting<String> TLS_INTERFACES = setting("TLS_INTERFACES", DEFAULT_TLS_INTERFACES,
       "Regular expression (found anywhere in the name) of the interfaces whose TLS handshakes are captured.",
       AgentConfig::regex);
-  private static final Def<Integer> TLS_INTERFACE_POLL_MS = new Def<>("TLS_INTERFACE_POLL_MS", "2000",
+  private static final Setting<Integer> TLS_INTERFACE_POLL_MS = setting("TLS_INTERFACE_POLL_MS", "2000",
       "How often /sys/class/net is read for interfaces that appeared or disappeared, ms.",
       text -> intIn(text, 100, 600_000));
-  private static final Def<TlsAttach> TLS_ATTACH = new Def<>("TLS_ATTACH", "auto",
+  private static final Setting<TlsAttach> TLS_ATTACH = setting("TLS_ATTACH", "auto",
       "auto: TCX links on kernels with TCX (6.6+), clsact filters otherwise; tcx or tc forces one.",
       AgentConfig::tlsAttach);
-  private static final Def<Integer> TLS_RING_BYTES = new Def<>("TLS_RING_BYTES", String.valueOf(4 * MIB),
+  private static final Setting<Integer> TLS_RING_BYTES = setting("TLS_RING_BYTES", String.valueOf(4 * MIB),
       "TLS ring buffer size in bytes: a power of two, 4096 to 1 GiB; a chunk takes 72 bytes plus its payload.",
       AgentConfig::ringSize);
-  private static final Def<Integer> TLS_KERNEL_FLOWS = new Def<>("TLS_KERNEL_FLOWS", "16384",
+  private static final Setting<Integer> TLS_KERNEL_FLOWS = setting("TLS_KERNEL_FLOWS", "16384",
       "TCP flow directions the kernel follows at once while their handshake goes on (LRU beyond).",
       text -> intIn(text, 1, 1 << 24));
-  private static final Def<Integer> TLS_KERNEL_FLOW_BUDGET_BYTES = new Def<>("TLS_KERNEL_FLOW_BUDGET_BYTES",
+  private static final Setting<Integer> TLS_KERNEL_FLOW_BUDGET_BYTES = setting("TLS_KERNEL_FLOW_BUDGET_BYTES",
       "65536", "Handshake bytes the kernel copies per flow direction at most (longer handshakes are cut).",
       text -> intIn(text, 1024, 1 << 24));
 
-  private static final List<Def<?>> ALL = List.of(KAFKA_BOOTSTRAP, TCP_TOPIC, NODE_NAME, HTTP_PORT, MAX_SOCKETS,
+  private static final List<Setting<?>> ALL = List.of(KAFKA_BOOTSTRAP, TCP_TOPIC, NODE_NAME, HTTP_PORT, MAX_SOCKETS,
       RING_BYTES, POLL_INTERVAL_MS, POLL_BATCH, IGNORE_LOOPBACK, PRODUCER_BUFFER_BYTES, PRODUCER_MAX_BLOCK_MS,
       KAFKA_CONFIG_FILE, TLS_ENABLED, TLS_TOPIC, TLS_INTERFACES, TLS_INTERFACE_POLL_MS, TLS_ATTACH, TLS_RING_BYTES,
       TLS_KERNEL_FLOWS, TLS_KERNEL_FLOW_BUDGET_BYTES);
@@ -151,13 +133,17 @@ public record AgentConfig(
   }
 
   /** Every setting with its env name, default and doc, in a stable order (the TLS assembler's last). */
-  public static List<Setting> settings() {
-    return Stream.concat(ALL.stream().map(Def::setting), TlsAssemblerConfig.settings().stream()).toList();
+  public static List<Setting<?>> settings() {
+    return Stream.concat(ALL.stream(), TlsAssemblerConfig.settings().stream()).toList();
   }
 
   /** {@link #tlsInterfaces()} compiled. */
   public Pattern tlsInterfacePattern() {
     return Pattern.compile(tlsInterfaces);
+  }
+
+  private static <T> Setting<T> setting(String name, String defaultValue, String doc, Function<String, T> parser) {
+    return new Setting<>(PREFIX + name, defaultValue, doc, parser);
   }
 
   private static String nonEmpty(String text) {
@@ -168,16 +154,7 @@ public record AgentConfig(
   }
 
   private static int intIn(String text, int min, int max) {
-    long value;
-    try {
-      value = Long.parseLong(text);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("is not an integer");
-    }
-    if (value < min || value > max) {
-      throw new IllegalArgumentException("is not in [" + min + ", " + max + "]");
-    }
-    return (int) value;
+    return (int) Setting.longIn(text, min, max);
   }
 
   private static int ringSize(String text) {
@@ -198,19 +175,11 @@ public record AgentConfig(
   }
 
   private static TlsAttach tlsAttach(String text) {
-    return switch (text.toLowerCase(java.util.Locale.ROOT)) {
+    return switch (text.toLowerCase(Locale.ROOT)) {
       case "auto" -> TlsAttach.AUTO;
       case "tcx" -> TlsAttach.TCX;
       case "tc" -> TlsAttach.TC;
       default -> throw new IllegalArgumentException("is not auto, tcx or tc");
-    };
-  }
-
-  private static boolean bool(String text) {
-    return switch (text.toLowerCase(java.util.Locale.ROOT)) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw new IllegalArgumentException("is not true or false");
     };
   }
 

@@ -110,7 +110,7 @@ class AgentConfigTest {
 
   @Test
   void settings_list_every_variable_with_default_and_doc() {
-    assertThat(AgentConfig.settings()).extracting(AgentConfig.Setting::name).containsExactly(
+    assertThat(AgentConfig.settings()).extracting(Setting::name).containsExactly(
         "K8SPACKET_AGENT_KAFKA_BOOTSTRAP", "K8SPACKET_AGENT_TCP_TOPIC", "K8SPACKET_AGENT_NODE_NAME",
         "K8SPACKET_AGENT_HTTP_PORT", "K8SPACKET_AGENT_MAX_SOCKETS", "K8SPACKET_AGENT_RING_BYTES",
         "K8SPACKET_AGENT_POLL_INTERVAL_MS", "K8SPACKET_AGENT_POLL_BATCH", "K8SPACKET_AGENT_IGNORE_LOOPBACK",
@@ -124,6 +124,6 @@ class AgentConfigTest {
         "K8SPACKET_AGENT_TLS_FETCH_PERIOD_S", "K8SPACKET_AGENT_TLS_FETCH_TIMEOUT_MS");
     assertThat(AgentConfig.settings()).allSatisfy(s -> assertThat(s.doc()).isNotBlank().doesNotContain("\n"));
     assertThat(AgentConfig.settings()).filteredOn(s -> s.name().endsWith("_RING_BYTES"))
-        .extracting(AgentConfig.Setting::defaultValue).containsExactly("8388608", "4194304");
+        .extracting(Setting::defaultValue).containsExactly("8388608", "4194304");
   }
 }

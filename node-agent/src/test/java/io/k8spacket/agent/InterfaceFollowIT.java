@@ -9,10 +9,10 @@ import io.k8spacket.agent.pipeline.CollectingSink;
 import io.k8spacket.agent.tc.ClsactAttacher;
 import io.k8spacket.agent.tc.NetInterface;
 import io.k8spacket.agent.tc.OpensslHandshake;
-import io.k8spacket.agent.tc.OpensslPki;
 import io.k8spacket.agent.tc.SysfsInterfaces;
 import io.k8spacket.testsupport.net.TestHost;
 import io.k8spacket.testsupport.net.TestNetwork;
+import io.k8spacket.testsupport.tls.TestPki;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -36,14 +36,14 @@ class InterfaceFollowIT {
   private static final int NETWORK = 62;
   /** How {@code tc filter show} prints the foreign filter. */
   private static final String FOREIGN = "handle 0x7 not_in_hw bytecode '1,6 0 0 0'";
-  private static OpensslPki pki;
+  private static TestPki.Chain pki;
   private TestNetwork net;
   private final CollectingSink sink = new CollectingSink();
 
   @BeforeAll
   static void pki() throws Exception {
     TestNetwork.assumeRoot("attaches TC programs and creates network namespaces");
-    pki = OpensslPki.create(Path.of("target", "interface-follow-it", "pki"));
+    pki = OpensslHandshake.pki(Path.of("target", "interface-follow-it", "pki"));
   }
 
   @BeforeEach

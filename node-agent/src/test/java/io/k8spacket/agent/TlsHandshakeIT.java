@@ -6,13 +6,13 @@ import static org.awaitility.Awaitility.await;
 import io.k8spacket.agent.pipeline.CollectingSink;
 import io.k8spacket.agent.pipeline.IpText;
 import io.k8spacket.agent.tc.OpensslHandshake;
-import io.k8spacket.agent.tc.OpensslPki;
 import io.k8spacket.avro.CertificateInfo;
 import io.k8spacket.avro.CertificateSource;
 import io.k8spacket.avro.TlsEventKind;
 import io.k8spacket.avro.TlsHandshakeEvent;
 import io.k8spacket.testsupport.net.TestHost;
 import io.k8spacket.testsupport.net.TestNetwork;
+import io.k8spacket.testsupport.tls.TestPki;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -42,7 +42,7 @@ class TlsHandshakeIT {
   private static final int CIPHER_13 = 0x1302; // TLS_AES_256_GCM_SHA384
   private static final int[] PORTS = {24412, 24413, 26412, 26413, 24499};
   private static TestNetwork net;
-  private static OpensslPki pki;
+  private static TestPki.Chain pki;
   private static NodeAgent agent;
   private static final CollectingSink SINK = new CollectingSink();
 
@@ -50,7 +50,7 @@ class TlsHandshakeIT {
   static void start() throws Exception {
     TestNetwork.assumeRoot("loads the BPF programs and creates network namespaces");
     net = TestNetwork.createBridged(NETWORK, 2);
-    pki = OpensslPki.create(Path.of("target", "tls-handshake-it", "pki"));
+    pki = OpensslHandshake.pki(Path.of("target", "tls-handshake-it", "pki"));
     agent = NodeAgent.start(AgentConfig.fromEnv(Map.of(
         "K8SPACKET_AGENT_HTTP_PORT", "0",
         "K8SPACKET_AGENT_NODE_NAME", "node-tls-it",
@@ -61,14 +61,10 @@ class TlsHandshakeIT {
   }
 
   @AfterAll
-  static void stop() {
-    if (agent != null) {
-      agent.close();
-    }
-    if (net != null) {
-      net.close();
-    }
+  static void stop() throws Exception {
+    Resources.closeAll(agent, net);
   }
+
 
   @Order(1)
   @ParameterizedTest(name = "TLS {0} over {1}")
@@ -92,8 +88,8 @@ class TlsHandshakeIT {
     assertThat(e.getServerIp()).isEqualTo(IpText.format(address));
     assertThat(e.getClientPort()).isPositive();
     assertThat(e.getNode()).isEqualTo("node-tls-it");
-    assertThat(e.getServerName()).isEqualTo(OpensslPki.SERVER_NAME);
-    assertThat(e.getClientHello().getServerName()).isEqualTo(OpensslPki.SERVER_NAME);
+    assertThat(e.getServerName()).isEqualTo(OpensslHandshake.SERVER_NAME);
+    assertThat(e.getClientHello().getServerName()).isEqualTo(OpensslHandshake.SERVER_NAME);
     assertThat(e.getObservedAtNs()).isBetween(System.currentTimeMillis() * 1_000_000 - 60_000_000_000L,
         System.currentTimeMillis() * 1_000_000);
     if (version.equals("1.2")) {
@@ -103,7 +99,7 @@ class TlsHandshakeIT {
       assertThat(e.getCertificates()).hasSize(2);
       assertCertificate(e.getCertificates().get(0), pki.leaf());
       assertThat(e.getCertificates().get(0).getSubjectAltNames()).containsExactly(
-          "DNS:" + OpensslPki.SERVER_NAME, "DNS:" + OpensslPki.ALT_NAME, "IP:10.231.0.1");
+          "DNS:" + OpensslHandshake.SERVER_NAME, "DNS:" + OpensslHandshake.ALT_NAME, "IP:10.231.0.1");
       assertCertificate(e.getCertificates().get(1), pki.intermediate());
       assertThat(e.getCertificates().get(1).getSubjectAltNames()).isEmpty();
     } else {
@@ -129,7 +125,7 @@ class TlsHandshakeIT {
     assertThat(peers.clientToServer().length).as("ClientHello record bytes").isGreaterThan(1448);
 
     TlsHandshakeEvent e = awaitEvent(port);
-    assertThat(e.getServerName()).isEqualTo(OpensslPki.SERVER_NAME);
+    assertThat(e.getServerName()).isEqualTo(OpensslHandshake.SERVER_NAME);
     assertThat(e.getClientHello().getCipherSuites()).hasSize(cipherSuiteCount(peers.clientToServer()));
     assertThat(e.getClientHello().getSupportedGroups()).startsWith(0x0104, 0x001d, 0x0017, 0x0018);
     assertThat(e.getClientHello().getAlpn()).containsExactlyElementsOf(alpn);

@@ -1,10 +1,6 @@
 package io.k8spacket.agent.bpf;
 
-import com.sun.jna.Pointer;
-import com.sun.jna.ptr.LongByReference;
 import io.k8spacket.agent.AgentStartupException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,16 +65,13 @@ public final class TlsProbe implements AutoCloseable {
     }
   }
 
-  private final LibBpf lib;
-  private Pointer object;
+  private BpfObject object;
   private final int[] programFds;
   private final int ringFd;
   private final int ringBytes;
   private final KernelCounters counters;
 
-  private TlsProbe(LibBpf lib, Pointer object, int[] programFds, int ringFd, int ringBytes,
-      KernelCounters counters) {
-    this.lib = lib;
+  private TlsProbe(BpfObject object, int[] programFds, int ringFd, int ringBytes, KernelCounters counters) {
     this.object = object;
     this.programFds = programFds;
     this.ringFd = ringFd;
@@ -93,39 +86,26 @@ public final class TlsProbe implements AutoCloseable {
    */
   public static TlsProbe load(Options options) {
     LibBpf lib = BundledLibBpf.get();
-    byte[] elf = TcpProbe.readResource(OBJECT_RESOURCE);
-    Pointer object = lib.bpf_object__open_mem(elf, elf.length, new BpfObjectOpenOpts(OBJECT_NAME));
-    if (object == null) {
-      throw failed("open " + OBJECT_RESOURCE, "not a valid BPF object: " + TcpProbe.errno());
-    }
+    BpfObject object = BpfObject.open(lib, OBJECT_RESOURCE, OBJECT_NAME, "TLS capture", LOG);
     try {
-      setKnobs(lib, object, options);
-      int err = lib.bpf_object__load(object);
-      if (err < 0) {
-        throw failed("load", err == -1
-            ? "not root / missing CAP_BPF+CAP_PERFMON+CAP_NET_ADMIN (" + BundledLibBpf.strerror(err) + ")"
-            : "the kernel rejected the programs or their maps, see the libbpf lines above: "
-                + BundledLibBpf.strerror(err));
-      }
+      object.setMaxEntries(FLOWS_MAP, options.maxFlows(), "max_entries");
+      object.setMaxEntries(RING_MAP, options.ringBytes(), "size");
+      object.setKnob(FLOW_BUDGET, options.flowBudgetBytes());
+      object.load("CAP_BPF+CAP_PERFMON+CAP_NET_ADMIN",
+          "the kernel rejected the programs or their maps, see the libbpf lines above");
       int[] fds = new int[Framing.values().length * Hook.values().length];
       for (Framing framing : Framing.values()) {
         for (Hook hook : Hook.values()) {
-          Pointer program = lib.bpf_object__find_program_by_name(object, programName(framing, hook));
-          if (program == null) {
-            throw failed("find program", programName(framing, hook) + " missing from " + OBJECT_RESOURCE);
-          }
-          fds[index(framing, hook)] = lib.bpf_program__fd(program);
+          fds[index(framing, hook)] = lib.bpf_program__fd(object.program(programName(framing, hook)));
         }
       }
-      Pointer ring = lib.bpf_object__find_map_by_name(object, RING_MAP);
-      int ringBytes = lib.bpf_map__max_entries(ring);
-      KernelCounters counters = new KernelCounters(lib,
-          lib.bpf_map__fd(lib.bpf_object__find_map_by_name(object, COUNTERS_MAP)), COUNTERS);
+      int ringBytes = object.maxEntries(RING_MAP);
+      KernelCounters counters = new KernelCounters(lib, object.mapFd(COUNTERS_MAP), COUNTERS);
       LOG.info("TLS capture programs loaded (ring {} KiB, {} flows max, {} bytes per flow direction)",
           ringBytes / 1024, options.maxFlows(), options.flowBudgetBytes());
-      return new TlsProbe(lib, object, fds, lib.bpf_map__fd(ring), ringBytes, counters);
+      return new TlsProbe(object, fds, object.mapFd(RING_MAP), ringBytes, counters);
     } catch (RuntimeException e) {
-      lib.bpf_object__close(object);
+      object.close();
       throw e;
     }
   }
@@ -137,45 +117,6 @@ public final class TlsProbe implements AutoCloseable {
 
   private static int index(Framing framing, Hook hook) {
     return framing.ordinal() * Hook.values().length + hook.ordinal();
-  }
-
-  /** Sets map sizes and the {@code .rodata} budget; libbpf allows this only between open and load. */
-  private static void setKnobs(LibBpf lib, Pointer object, Options options) {
-    check(lib.bpf_map__set_max_entries(requireMap(lib, object, FLOWS_MAP), options.maxFlows()),
-        "set " + FLOWS_MAP + " max_entries");
-    check(lib.bpf_map__set_max_entries(requireMap(lib, object, RING_MAP), options.ringBytes()),
-        "set " + RING_MAP + " size");
-    Pointer rodata = requireMap(lib, object, ".rodata");
-    Btf.Variable knob = new Btf(lib, lib.bpf_object__btf(object)).variable(".rodata", FLOW_BUDGET)
-        .orElseThrow(() -> failed("set knobs", FLOW_BUDGET + " missing from .rodata"));
-    LongByReference size = new LongByReference();
-    Pointer image = lib.bpf_map__initial_value(rodata, size);
-    if (image == null || knob.size() != 4 || knob.offset() + knob.size() > size.getValue()) {
-      throw failed("set knobs", ".rodata image of " + size.getValue() + " bytes has no 4-byte " + FLOW_BUDGET);
-    }
-    byte[] bytes = image.getByteArray(0, (int) size.getValue());
-    ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder()).putInt(knob.offset(), options.flowBudgetBytes());
-    check(lib.bpf_map__set_initial_value(rodata, bytes, bytes.length), "set .rodata");
-  }
-
-  private static Pointer requireMap(LibBpf lib, Pointer object, String name) {
-    Pointer map = lib.bpf_object__find_map_by_name(object, name);
-    if (map == null) {
-      throw failed("set knobs", "map " + name + " missing from " + OBJECT_RESOURCE);
-    }
-    return map;
-  }
-
-  private static void check(int err, String what) {
-    if (err < 0) {
-      throw failed(what, BundledLibBpf.strerror(err));
-    }
-  }
-
-  private static AgentStartupException failed(String stage, String why) {
-    String message = "TLS capture: " + stage + " failed: " + why;
-    LOG.error(message);
-    return new AgentStartupException(message);
   }
 
   /** File descriptor of the loaded program for {@code framing} and {@code hook}. */
@@ -205,7 +146,7 @@ public final class TlsProbe implements AutoCloseable {
       return;
     }
     counters.close();
-    lib.bpf_object__close(object);
+    object.close();
     object = null;
     LOG.info("TLS capture programs unloaded");
   }

@@ -34,11 +34,6 @@ public final class BootClock {
     return bootNs + offsetNs;
   }
 
-  /** The current offset {@code realtime - boottime} in ns. */
-  public long offsetNanos() {
-    return offsetNs;
-  }
-
   /** Re-samples the offset (no-op for a fixed clock); the boot clock is read on both sides of the wall clock. */
   public synchronized void refresh() {
     if (!live) {

@@ -5,9 +5,7 @@ import io.k8spacket.agent.event.TcpConnection.CloseKind;
 import io.k8spacket.agent.event.TcpConnection.Observer;
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.List;
 
 /**
@@ -24,7 +22,7 @@ import java.util.List;
  * from CLOCK_BOOTTIME to epoch ns by the {@link BootClock}. An observer, close kind or family value the
  * header does not define throws {@link MalformedEventException} (the caller counts it and goes on).
  *
- * <p>Reads with absolute gets in the host's byte order; allocates only the result and its addresses.
+ * <p>Reads with absolute gets in the host's byte order; the buffer's position and limit are left alone.
  */
 public final class TcpEventDecoder {
   public static final int OFFSET_OPEN_NS = 0;
@@ -50,32 +48,26 @@ public final class TcpEventDecoder {
   /** Name of the C struct in the object's BTF. */
   public static final String C_STRUCT = "k8sp_tcp_event";
 
-  /** One C field: name as in the header, byte offset, byte size. */
-  public record Field(String name, int offset, int size) {}
-
   /** Every field of the C struct in declaration order, padding included. */
-  public static final List<Field> LAYOUT = List.of(
-      new Field("open_ns", OFFSET_OPEN_NS, 8),
-      new Field("close_ns", OFFSET_CLOSE_NS, 8),
-      new Field("netns_cookie", OFFSET_NETNS_COOKIE, 8),
-      new Field("bytes_c2s", OFFSET_BYTES_C2S, 8),
-      new Field("bytes_s2c", OFFSET_BYTES_S2C, 8),
-      new Field("client_addr", OFFSET_CLIENT_ADDR, 16),
-      new Field("server_addr", OFFSET_SERVER_ADDR, 16),
-      new Field("segs_c2s", OFFSET_SEGS_C2S, 4),
-      new Field("segs_s2c", OFFSET_SEGS_S2C, 4),
-      new Field("retransmits", OFFSET_RETRANSMITS, 4),
-      new Field("srtt_us", OFFSET_SRTT_US, 4),
-      new Field("netns_ino", OFFSET_NETNS_INO, 4),
-      new Field("client_port", OFFSET_CLIENT_PORT, 2),
-      new Field("server_port", OFFSET_SERVER_PORT, 2),
-      new Field("family", OFFSET_FAMILY, 2),
-      new Field("observer", OFFSET_OBSERVER, 1),
-      new Field("close_kind", OFFSET_CLOSE_KIND, 1),
-      new Field("_pad", OFFSET_PAD, 4));
-
-  static final int AF_INET = 2;
-  static final int AF_INET6 = 10;
+  public static final List<StructField> LAYOUT = List.of(
+      new StructField("open_ns", OFFSET_OPEN_NS, 8),
+      new StructField("close_ns", OFFSET_CLOSE_NS, 8),
+      new StructField("netns_cookie", OFFSET_NETNS_COOKIE, 8),
+      new StructField("bytes_c2s", OFFSET_BYTES_C2S, 8),
+      new StructField("bytes_s2c", OFFSET_BYTES_S2C, 8),
+      new StructField("client_addr", OFFSET_CLIENT_ADDR, 16),
+      new StructField("server_addr", OFFSET_SERVER_ADDR, 16),
+      new StructField("segs_c2s", OFFSET_SEGS_C2S, 4),
+      new StructField("segs_s2c", OFFSET_SEGS_S2C, 4),
+      new StructField("retransmits", OFFSET_RETRANSMITS, 4),
+      new StructField("srtt_us", OFFSET_SRTT_US, 4),
+      new StructField("netns_ino", OFFSET_NETNS_INO, 4),
+      new StructField("client_port", OFFSET_CLIENT_PORT, 2),
+      new StructField("server_port", OFFSET_SERVER_PORT, 2),
+      new StructField("family", OFFSET_FAMILY, 2),
+      new StructField("observer", OFFSET_OBSERVER, 1),
+      new StructField("close_kind", OFFSET_CLOSE_KIND, 1),
+      new StructField("_pad", OFFSET_PAD, 4));
 
   private final BootClock clock;
 
@@ -93,28 +85,22 @@ public final class TcpEventDecoder {
     if (length < SIZE) {
       throw new MalformedEventException("TCP event of " + length + " bytes, expected " + SIZE);
     }
-    if (buffer.order() != ByteOrder.nativeOrder()) {
-      throw new IllegalArgumentException("buffer must be in native byte order");
-    }
-    int family = Short.toUnsignedInt(buffer.getShort(offset + OFFSET_FAMILY));
-    int addressBytes = switch (family) {
-      case AF_INET -> 4;
-      case AF_INET6 -> 16;
-      default -> throw new MalformedEventException("TCP event with unknown address family " + family);
-    };
-    InetAddress client = address(buffer, offset + OFFSET_CLIENT_ADDR, addressBytes);
-    InetAddress server = address(buffer, offset + OFFSET_SERVER_ADDR, addressBytes);
-    if (client.getClass() != server.getClass()) {
-      throw new MalformedEventException("TCP event mixes IPv4-mapped and IPv6 endpoints: " + client + ", " + server);
-    }
+    RingRecords.requireNativeOrder(buffer);
+    int addressBytes = RingRecords.addressBytes(buffer, offset + OFFSET_FAMILY, "TCP event");
+    InetAddress[] endpoints = RingRecords.endpoints(buffer, offset + OFFSET_CLIENT_ADDR,
+        offset + OFFSET_SERVER_ADDR, addressBytes, "TCP event");
+    InetAddress client = endpoints[0];
+    InetAddress server = endpoints[1];
     return new TcpConnection(
         client instanceof Inet4Address ? AddressFamily.IPV4 : AddressFamily.IPV6,
         client,
         Short.toUnsignedInt(buffer.getShort(offset + OFFSET_CLIENT_PORT)),
         server,
         Short.toUnsignedInt(buffer.getShort(offset + OFFSET_SERVER_PORT)),
-        observer(buffer.get(offset + OFFSET_OBSERVER)),
-        closeKind(buffer.get(offset + OFFSET_CLOSE_KIND)),
+        RingRecords.oneBased(buffer.get(offset + OFFSET_OBSERVER), "TCP event with unknown observer",
+            Observer.CLIENT, Observer.SERVER),
+        RingRecords.oneBased(buffer.get(offset + OFFSET_CLOSE_KIND), "TCP event with unknown close kind",
+            CloseKind.NORMAL, CloseKind.RESET, CloseKind.NEVER_ESTABLISHED),
         buffer.getLong(offset + OFFSET_BYTES_C2S),
         buffer.getLong(offset + OFFSET_BYTES_S2C),
         Integer.toUnsignedLong(buffer.getInt(offset + OFFSET_SEGS_C2S)),
@@ -125,33 +111,5 @@ public final class TcpEventDecoder {
         Integer.toUnsignedLong(buffer.getInt(offset + OFFSET_NETNS_INO)),
         clock.toEpochNanos(buffer.getLong(offset + OFFSET_OPEN_NS)),
         clock.toEpochNanos(buffer.getLong(offset + OFFSET_CLOSE_NS)));
-  }
-
-  /** IPv4-mapped IPv6 addresses ({@code ::ffff:a.b.c.d}) come back as IPv4 (the JDK maps them). */
-  private static InetAddress address(ByteBuffer buffer, int at, int length) {
-    byte[] bytes = new byte[length];
-    buffer.get(at, bytes);
-    try {
-      return InetAddress.getByAddress(bytes);
-    } catch (UnknownHostException e) {
-      throw new AssertionError("4 or 16 bytes are always an address", e);
-    }
-  }
-
-  private static Observer observer(byte value) {
-    return switch (value) {
-      case 1 -> Observer.CLIENT;
-      case 2 -> Observer.SERVER;
-      default -> throw new MalformedEventException("TCP event with unknown observer " + Byte.toUnsignedInt(value));
-    };
-  }
-
-  private static CloseKind closeKind(byte value) {
-    return switch (value) {
-      case 1 -> CloseKind.NORMAL;
-      case 2 -> CloseKind.RESET;
-      case 3 -> CloseKind.NEVER_ESTABLISHED;
-      default -> throw new MalformedEventException("TCP event with unknown close kind " + Byte.toUnsignedInt(value));
-    };
   }
 }

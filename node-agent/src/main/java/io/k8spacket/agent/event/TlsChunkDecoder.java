@@ -1,10 +1,7 @@
 package io.k8spacket.agent.event;
 
-import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.List;
 
 /**
@@ -48,20 +45,20 @@ public final class TlsChunkDecoder {
   public static final String C_STRUCT = "k8sp_tls_chunk";
 
   /** Every field of the C struct in declaration order, padding and the flexible {@code data[]} included. */
-  public static final List<TcpEventDecoder.Field> LAYOUT = List.of(
-      new TcpEventDecoder.Field("captured_ns", OFFSET_CAPTURED_NS, 8),
-      new TcpEventDecoder.Field("src_addr", OFFSET_SRC_ADDR, 16),
-      new TcpEventDecoder.Field("dst_addr", OFFSET_DST_ADDR, 16),
-      new TcpEventDecoder.Field("ifindex", OFFSET_IFINDEX, 4),
-      new TcpEventDecoder.Field("seq", OFFSET_SEQ, 4),
-      new TcpEventDecoder.Field("src_port", OFFSET_SRC_PORT, 2),
-      new TcpEventDecoder.Field("dst_port", OFFSET_DST_PORT, 2),
-      new TcpEventDecoder.Field("len", OFFSET_LEN, 2),
-      new TcpEventDecoder.Field("family", OFFSET_FAMILY, 2),
-      new TcpEventDecoder.Field("direction", OFFSET_DIRECTION, 1),
-      new TcpEventDecoder.Field("flags", OFFSET_FLAGS, 1),
-      new TcpEventDecoder.Field("_pad", OFFSET_PAD, 6),
-      new TcpEventDecoder.Field("data", OFFSET_DATA, 0));
+  public static final List<StructField> LAYOUT = List.of(
+      new StructField("captured_ns", OFFSET_CAPTURED_NS, 8),
+      new StructField("src_addr", OFFSET_SRC_ADDR, 16),
+      new StructField("dst_addr", OFFSET_DST_ADDR, 16),
+      new StructField("ifindex", OFFSET_IFINDEX, 4),
+      new StructField("seq", OFFSET_SEQ, 4),
+      new StructField("src_port", OFFSET_SRC_PORT, 2),
+      new StructField("dst_port", OFFSET_DST_PORT, 2),
+      new StructField("len", OFFSET_LEN, 2),
+      new StructField("family", OFFSET_FAMILY, 2),
+      new StructField("direction", OFFSET_DIRECTION, 1),
+      new StructField("flags", OFFSET_FLAGS, 1),
+      new StructField("_pad", OFFSET_PAD, 6),
+      new StructField("data", OFFSET_DATA, 0));
 
   private final BootClock clock;
 
@@ -80,30 +77,16 @@ public final class TlsChunkDecoder {
       throw new MalformedEventException("TLS chunk of " + length + " bytes, shorter than its " + SIZE
           + "-byte header");
     }
-    if (buffer.order() != ByteOrder.nativeOrder()) {
-      throw new IllegalArgumentException("buffer must be in native byte order");
-    }
+    RingRecords.requireNativeOrder(buffer);
     int len = Short.toUnsignedInt(buffer.getShort(offset + OFFSET_LEN));
     if (len == 0 || len > MAX_CAP || SIZE + len > length) {
       throw new MalformedEventException("TLS chunk says len " + len + " in a record of " + length + " bytes");
     }
-    int family = Short.toUnsignedInt(buffer.getShort(offset + OFFSET_FAMILY));
-    int addressBytes = switch (family) {
-      case TcpEventDecoder.AF_INET -> 4;
-      case TcpEventDecoder.AF_INET6 -> 16;
-      default -> throw new MalformedEventException("TLS chunk with unknown address family " + family);
-    };
-    TlsChunk.Direction direction = switch (buffer.get(offset + OFFSET_DIRECTION)) {
-      case 1 -> TlsChunk.Direction.INGRESS;
-      case 2 -> TlsChunk.Direction.EGRESS;
-      default -> throw new MalformedEventException("TLS chunk with unknown direction "
-          + Byte.toUnsignedInt(buffer.get(offset + OFFSET_DIRECTION)));
-    };
-    InetAddress src = address(buffer, offset + OFFSET_SRC_ADDR, addressBytes);
-    InetAddress dst = address(buffer, offset + OFFSET_DST_ADDR, addressBytes);
-    if ((src instanceof Inet4Address) != (dst instanceof Inet4Address)) {
-      throw new MalformedEventException("TLS chunk mixes IPv4-mapped and IPv6 endpoints: " + src + ", " + dst);
-    }
+    int addressBytes = RingRecords.addressBytes(buffer, offset + OFFSET_FAMILY, "TLS chunk");
+    TlsChunk.Direction direction = RingRecords.oneBased(buffer.get(offset + OFFSET_DIRECTION),
+        "TLS chunk with unknown direction", TlsChunk.Direction.INGRESS, TlsChunk.Direction.EGRESS);
+    InetAddress[] endpoints = RingRecords.endpoints(buffer, offset + OFFSET_SRC_ADDR, offset + OFFSET_DST_ADDR,
+        addressBytes, "TLS chunk");
     int flags = Byte.toUnsignedInt(buffer.get(offset + OFFSET_FLAGS));
     byte[] payload = new byte[len];
     buffer.get(offset + OFFSET_DATA, payload);
@@ -111,24 +94,13 @@ public final class TlsChunkDecoder {
         clock.toEpochNanos(buffer.getLong(offset + OFFSET_CAPTURED_NS)),
         buffer.getInt(offset + OFFSET_IFINDEX),
         direction,
-        src,
+        endpoints[0],
         Short.toUnsignedInt(buffer.getShort(offset + OFFSET_SRC_PORT)),
-        dst,
+        endpoints[1],
         Short.toUnsignedInt(buffer.getShort(offset + OFFSET_DST_PORT)),
         Integer.toUnsignedLong(buffer.getInt(offset + OFFSET_SEQ)),
         (flags & FLAG_START) != 0,
         (flags & FLAG_TRUNCATED) != 0,
         payload);
-  }
-
-  /** IPv4-mapped IPv6 addresses ({@code ::ffff:a.b.c.d}) come back as IPv4 (the JDK maps them). */
-  private static InetAddress address(ByteBuffer buffer, int at, int length) {
-    byte[] bytes = new byte[length];
-    buffer.get(at, bytes);
-    try {
-      return InetAddress.getByAddress(bytes);
-    } catch (UnknownHostException e) {
-      throw new AssertionError("4 or 16 bytes are always an address", e);
-    }
   }
 }

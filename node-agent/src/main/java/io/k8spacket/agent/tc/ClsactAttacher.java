@@ -12,7 +12,6 @@ import io.k8spacket.agent.bpf.TlsProbe.Framing;
 import io.k8spacket.agent.bpf.TlsProbe.Hook;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ToIntBiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,8 +53,7 @@ public final class ClsactAttacher implements TcAttacher {
 
   @Override
   public Attachment attach(NetInterface iface) {
-    Framing framing = iface.framing()
-        .orElseThrow(() -> new IllegalArgumentException(iface + " has link type " + iface.type()));
+    Framing framing = iface.requireFraming();
     int err = lib.bpf_tc_hook_create(new TcHook(iface.ifindex(), LibBpf.BPF_TC_INGRESS | LibBpf.BPF_TC_EGRESS));
     if (err < 0 && err != -EEXIST) {
       throw new AttachException("clsact qdisc on " + iface + ": " + BundledLibBpf.strerror(err), -err);
@@ -75,16 +73,13 @@ public final class ClsactAttacher implements TcAttacher {
       }
       throw e;
     }
-    AtomicBoolean attached = new AtomicBoolean(true);
-    return () -> {
-      if (attached.getAndSet(false)) {
-        detachFilter(iface, Hook.INGRESS);
-        detachFilter(iface, Hook.EGRESS);
-        if (createdQdisc) {
-          destroyQdisc(iface);
-        }
+    return Attachment.once(() -> {
+      detachFilter(iface, Hook.INGRESS);
+      detachFilter(iface, Hook.EGRESS);
+      if (createdQdisc) {
+        destroyQdisc(iface);
       }
-    };
+    });
   }
 
   /** Adds (or replaces our leftover) filter at our handle and priority on one hook. */

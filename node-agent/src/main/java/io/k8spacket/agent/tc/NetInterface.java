@@ -34,6 +34,11 @@ public record NetInterface(String name, int ifindex, int type, String operstate)
     };
   }
 
+  /** {@link #framing()} where a program must be attached. */
+  Framing requireFraming() {
+    return framing().orElseThrow(() -> new IllegalArgumentException(this + " has link type " + type));
+  }
+
   @Override
   public String toString() {
     return name + "(ifindex " + ifindex + ")";

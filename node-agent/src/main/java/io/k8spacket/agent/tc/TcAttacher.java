@@ -1,5 +1,7 @@
 package io.k8spacket.agent.tc;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
 /**
  * Attaches the TLS programs to both hooks (ingress and egress) of one interface. Implementations: TCX links
  * ({@link TcxAttacher}, kernel 6.6+), clsact filters ({@link ClsactAttacher}), and the choice between them
@@ -9,6 +11,16 @@ public interface TcAttacher {
   /** Detaches what one {@link #attach} attached; idempotent, never throws (the interface may be gone). */
   interface Attachment {
     void detach();
+
+    /** An attachment that runs {@code detach} on its first {@link #detach()} only. */
+    static Attachment once(Runnable detach) {
+      AtomicBoolean attached = new AtomicBoolean(true);
+      return () -> {
+        if (attached.getAndSet(false)) {
+          detach.run();
+        }
+      };
+    }
   }
 
   /**

@@ -5,7 +5,7 @@ import io.k8spacket.agent.bpf.LibBpf;
 import io.k8spacket.agent.bpf.LibC;
 import io.k8spacket.agent.bpf.TlsProbe.Framing;
 import io.k8spacket.agent.bpf.TlsProbe.Hook;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Locale;
 import java.util.function.ToIntBiFunction;
 
 /**
@@ -27,8 +27,7 @@ public final class TcxAttacher implements TcAttacher {
 
   @Override
   public Attachment attach(NetInterface iface) {
-    Framing framing = iface.framing()
-        .orElseThrow(() -> new IllegalArgumentException(iface + " has link type " + iface.type()));
+    Framing framing = iface.requireFraming();
     int ingress = link(iface, framing, Hook.INGRESS, LibBpf.BPF_TCX_INGRESS);
     int egress;
     try {
@@ -37,19 +36,16 @@ public final class TcxAttacher implements TcAttacher {
       LibC.INSTANCE.close(ingress);
       throw e;
     }
-    AtomicBoolean attached = new AtomicBoolean(true);
-    return () -> {
-      if (attached.getAndSet(false)) {
-        LibC.INSTANCE.close(ingress);
-        LibC.INSTANCE.close(egress);
-      }
-    };
+    return Attachment.once(() -> {
+      LibC.INSTANCE.close(ingress);
+      LibC.INSTANCE.close(egress);
+    });
   }
 
   private int link(NetInterface iface, Framing framing, Hook hook, int attachType) {
     int fd = lib.bpf_link_create(programs.applyAsInt(framing, hook), iface.ifindex(), attachType, null);
     if (fd < 0) {
-      throw new AttachException("TCX " + hook.name().toLowerCase(java.util.Locale.ROOT) + " link on " + iface
+      throw new AttachException("TCX " + hook.name().toLowerCase(Locale.ROOT) + " link on " + iface
           + ": " + BundledLibBpf.strerror(fd), -fd);
     }
     return fd;

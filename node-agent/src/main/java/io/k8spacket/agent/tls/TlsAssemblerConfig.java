@@ -1,9 +1,10 @@
 package io.k8spacket.agent.tls;
 
-import io.k8spacket.agent.AgentConfig.Setting;
+import static io.k8spacket.agent.Setting.longIn;
+
+import io.k8spacket.agent.Setting;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -47,44 +48,28 @@ public record TlsAssemblerConfig(int maxDirectionBytes, long maxTotalBytes, int 
     }
   }
 
-  private record Def<T>(String name, String defaultValue, String doc, Function<String, T> parser) {
-    T parse(Map<String, String> env) {
-      String raw = env.get(PREFIX + name);
-      String text = raw == null || raw.isBlank() ? defaultValue : raw.trim();
-      try {
-        return parser.apply(text);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(PREFIX + name + ": '" + text + "' " + e.getMessage(), e);
-      }
-    }
-
-    Setting setting() {
-      return new Setting(PREFIX + name, defaultValue, doc);
-    }
-  }
-
-  private static final Def<Integer> MAX_DIRECTION_BYTES = new Def<>("MAX_DIRECTION_BYTES", "65536",
+  private static final Setting<Integer> MAX_DIRECTION_BYTES = setting("MAX_DIRECTION_BYTES", "65536",
       "Handshake bytes kept per direction of a connection (a longer handshake is cut), 1024 to 16 MiB.",
       text -> (int) longIn(text, 1024, 1 << 24));
-  private static final Def<Long> MAX_TOTAL_BYTES = new Def<>("MAX_TOTAL_BYTES", String.valueOf(32L << 20),
+  private static final Setting<Long> MAX_TOTAL_BYTES = setting("MAX_TOTAL_BYTES", String.valueOf(32L << 20),
       "Handshake bytes held by all connections together; beyond it the oldest are evicted and counted.",
       text -> longIn(text, 2048, 1L << 40));
-  private static final Def<Integer> MAX_FLOWS = new Def<>("MAX_FLOWS", "20000",
+  private static final Setting<Integer> MAX_FLOWS = setting("MAX_FLOWS", "20000",
       "Connections with a handshake in progress (or just finished) tracked at once; the oldest go first.",
       text -> (int) longIn(text, 1, 1 << 24));
-  private static final Def<Duration> HANDSHAKE_TIMEOUT_MS = new Def<>("HANDSHAKE_TIMEOUT_MS", "5000",
+  private static final Setting<Duration> HANDSHAKE_TIMEOUT_MS = setting("HANDSHAKE_TIMEOUT_MS", "5000",
       "A handshake not complete this long after its first byte is emitted with what was seen, ms.",
       text -> Duration.ofMillis(longIn(text, 1, 3_600_000)));
-  private static final Def<Boolean> ACTIVE_FETCH = new Def<>("ACTIVE_FETCH", "false",
+  private static final Setting<Boolean> ACTIVE_FETCH = setting("ACTIVE_FETCH", "false",
       "Fetch TLS 1.3 certificate chains (hidden in the handshake) by connecting to the server with the SNI seen.",
-      TlsAssemblerConfig::bool);
-  private static final Def<Duration> FETCH_PERIOD_S = new Def<>("FETCH_PERIOD_S", "3600",
+      Setting::bool);
+  private static final Setting<Duration> FETCH_PERIOD_S = setting("FETCH_PERIOD_S", "3600",
       "At most one active fetch per (server IP, port, SNI) in this many seconds.",
       text -> Duration.ofSeconds(longIn(text, 1, 30L * 86_400)));
-  private static final Def<Duration> FETCH_TIMEOUT_MS = new Def<>("FETCH_TIMEOUT_MS", "2000",
+  private static final Setting<Duration> FETCH_TIMEOUT_MS = setting("FETCH_TIMEOUT_MS", "2000",
       "Connect and read timeout of one active fetch, ms.", text -> Duration.ofMillis(longIn(text, 1, 60_000)));
 
-  private static final List<Def<?>> ALL = List.of(MAX_DIRECTION_BYTES, MAX_TOTAL_BYTES, MAX_FLOWS,
+  private static final List<Setting<?>> ALL = List.of(MAX_DIRECTION_BYTES, MAX_TOTAL_BYTES, MAX_FLOWS,
       HANDSHAKE_TIMEOUT_MS, ACTIVE_FETCH, FETCH_PERIOD_S, FETCH_TIMEOUT_MS);
 
   /** Every default. */
@@ -109,28 +94,11 @@ public record TlsAssemblerConfig(int maxDirectionBytes, long maxTotalBytes, int 
   }
 
   /** Every setting with its env name, default and doc, in a stable order. */
-  public static List<Setting> settings() {
-    return ALL.stream().map(Def::setting).toList();
+  public static List<Setting<?>> settings() {
+    return ALL;
   }
 
-  private static long longIn(String text, long min, long max) {
-    long value;
-    try {
-      value = Long.parseLong(text);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("is not an integer");
-    }
-    if (value < min || value > max) {
-      throw new IllegalArgumentException("is not in [" + min + ", " + max + "]");
-    }
-    return value;
-  }
-
-  private static boolean bool(String text) {
-    return switch (text.toLowerCase(Locale.ROOT)) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw new IllegalArgumentException("is not true or false");
-    };
+  private static <T> Setting<T> setting(String name, String defaultValue, String doc, Function<String, T> parser) {
+    return new Setting<>(PREFIX + name, defaultValue, doc, parser);
   }
 }

@@ -3,6 +3,7 @@ package io.k8spacket.agent.bpf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.k8spacket.agent.Resources;
 import io.k8spacket.agent.event.BootClock;
 import io.k8spacket.agent.event.TcpConnection;
 import io.k8spacket.agent.event.TcpConnection.AddressFamily;
@@ -54,20 +55,10 @@ class TcpProbeIT {
   }
 
   @AfterAll
-  static void detach() {
-    if (pump != null) {
-      pump.close();
-    }
-    if (ring != null) {
-      ring.close();
-    }
-    if (probe != null) {
-      probe.close();
-    }
-    if (net != null) {
-      net.close();
-    }
+  static void detach() throws Exception {
+    Resources.closeAll(pump, ring, probe, net);
   }
+
 
   @ParameterizedTest(name = "{0} {1}/{2} bytes, {3}")
   @CsvSource({

@@ -2,12 +2,10 @@ package io.k8spacket.agent.bpf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.jna.Pointer;
-import io.k8spacket.agent.event.TcpEventDecoder;
 import io.k8spacket.agent.event.TlsChunkDecoder;
 import java.net.URL;
-import java.nio.file.Path;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,37 +21,26 @@ import org.junit.jupiter.api.Test;
  * must be where the loader writes it. Needs no root.
  */
 class TlsBtfLayoutTest {
-  private final LibBpf lib = BundledLibBpf.get();
-  private Pointer btf;
+  private ObjectBtf object;
 
   @BeforeEach
   void parseObject() throws Exception {
-    URL object = getClass().getClassLoader().getResource(TlsProbe.OBJECT_RESOURCE);
-    assertThat(object).as("target/classes/" + TlsProbe.OBJECT_RESOURCE).isNotNull();
-    btf = lib.btf__parse(Path.of(object.toURI()).toString(), null);
-    assertThat(btf).as("btf__parse of " + object).isNotNull();
+    object = ObjectBtf.parse(TlsProbe.OBJECT_RESOURCE);
   }
 
   @AfterEach
   void free() {
-    lib.btf__free(btf);
+    object.close();
   }
 
   @Test
   void decoder_offsets_match_the_compiled_struct() {
-    Btf.Struct struct = new Btf(lib, btf).struct(TlsChunkDecoder.C_STRUCT).orElseThrow();
-
-    List<TcpEventDecoder.Field> fromBtf = struct.members().stream()
-        .map(m -> new TcpEventDecoder.Field(m.name(), m.offset(), m.size())).toList();
-    assertThat(fromBtf).containsExactlyElementsOf(TlsChunkDecoder.LAYOUT);
-    assertThat(struct.size()).isEqualTo(TlsChunkDecoder.SIZE);
+    object.assertLayout(TlsChunkDecoder.C_STRUCT, TlsChunkDecoder.LAYOUT, TlsChunkDecoder.SIZE);
   }
 
   @Test
   void the_flow_budget_knob_is_a_four_byte_rodata_variable() {
-    Btf.Variable knob = new Btf(lib, btf).variable(".rodata", TlsProbe.FLOW_BUDGET).orElseThrow();
-
-    assertThat(knob.size()).isEqualTo(4);
+    assertThat(object.rodata(TlsProbe.FLOW_BUDGET).size()).isEqualTo(4);
   }
 
   @Test

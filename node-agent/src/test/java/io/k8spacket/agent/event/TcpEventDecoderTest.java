@@ -1,5 +1,10 @@
 package io.k8spacket.agent.event;
 
+import static io.k8spacket.agent.event.RecordBytes.assertContiguous;
+import static io.k8spacket.agent.event.RecordBytes.buffer;
+import static io.k8spacket.agent.event.RecordBytes.bytes;
+import static io.k8spacket.agent.event.RecordBytes.ipv4Mapped;
+import static io.k8spacket.agent.event.RecordBytes.with;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,8 +12,6 @@ import io.k8spacket.agent.event.TcpConnection.AddressFamily;
 import io.k8spacket.agent.event.TcpConnection.CloseKind;
 import io.k8spacket.agent.event.TcpConnection.Observer;
 import java.net.InetAddress;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import org.junit.jupiter.api.Test;
 
 class TcpEventDecoderTest {
@@ -100,10 +103,8 @@ class TcpEventDecoderTest {
   @Test
   void ipv4_mapped_ipv6_is_reported_as_ipv4() throws Exception {
     byte[] event = GOLDEN.clone();
-    byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 10, (byte) 231, 1, 1};
-    System.arraycopy(mapped, 0, event, TcpEventDecoder.OFFSET_CLIENT_ADDR, 16);
-    mapped[15] = 2;
-    System.arraycopy(mapped, 0, event, TcpEventDecoder.OFFSET_SERVER_ADDR, 16);
+    System.arraycopy(ipv4Mapped(10, 231, 1, 1), 0, event, TcpEventDecoder.OFFSET_CLIENT_ADDR, 16);
+    System.arraycopy(ipv4Mapped(10, 231, 1, 2), 0, event, TcpEventDecoder.OFFSET_SERVER_ADDR, 16);
     event[TcpEventDecoder.OFFSET_FAMILY] = 10; // AF_INET6 socket, IPv4 peer
     event[TcpEventDecoder.OFFSET_CLOSE_KIND] = 2; // reset
 
@@ -117,11 +118,12 @@ class TcpEventDecoderTest {
 
   @Test
   void unknown_enum_values_are_malformed_events_not_crashes() {
-    assertThatThrownBy(() -> decoder.decode(buffer(with(TcpEventDecoder.OFFSET_OBSERVER, 7)), 0, GOLDEN.length))
+    assertThatThrownBy(() -> decoder.decode(buffer(with(GOLDEN, TcpEventDecoder.OFFSET_OBSERVER, 7)), 0, GOLDEN.length))
         .isInstanceOf(MalformedEventException.class).hasMessage("TCP event with unknown observer 7");
-    assertThatThrownBy(() -> decoder.decode(buffer(with(TcpEventDecoder.OFFSET_CLOSE_KIND, 0)), 0, GOLDEN.length))
+    assertThatThrownBy(() -> decoder.decode(buffer(with(GOLDEN, TcpEventDecoder.OFFSET_CLOSE_KIND, 0)), 0,
+        GOLDEN.length))
         .isInstanceOf(MalformedEventException.class).hasMessage("TCP event with unknown close kind 0");
-    assertThatThrownBy(() -> decoder.decode(buffer(with(TcpEventDecoder.OFFSET_FAMILY, 1)), 0, GOLDEN.length))
+    assertThatThrownBy(() -> decoder.decode(buffer(with(GOLDEN, TcpEventDecoder.OFFSET_FAMILY, 1)), 0, GOLDEN.length))
         .isInstanceOf(MalformedEventException.class).hasMessage("TCP event with unknown address family 1");
   }
 
@@ -133,29 +135,6 @@ class TcpEventDecoderTest {
 
   @Test
   void layout_constants_are_contiguous_and_fill_the_struct() {
-    int next = 0;
-    for (TcpEventDecoder.Field field : TcpEventDecoder.LAYOUT) {
-      assertThat(field.offset()).as(field.name()).isEqualTo(next);
-      next = field.offset() + field.size();
-    }
-    assertThat(next).isEqualTo(TcpEventDecoder.SIZE);
-  }
-
-  private static byte[] with(int offset, int value) {
-    byte[] copy = GOLDEN.clone();
-    copy[offset] = (byte) value;
-    return copy;
-  }
-
-  private static ByteBuffer buffer(byte[] bytes) {
-    return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-  }
-
-  private static byte[] bytes(int... values) {
-    byte[] out = new byte[values.length];
-    for (int i = 0; i < values.length; i++) {
-      out[i] = (byte) values[i];
-    }
-    return out;
+    assertContiguous(TcpEventDecoder.LAYOUT, TcpEventDecoder.SIZE);
   }
 }

@@ -1,5 +1,10 @@
 package io.k8spacket.agent.event;
 
+import static io.k8spacket.agent.event.RecordBytes.assertContiguous;
+import static io.k8spacket.agent.event.RecordBytes.buffer;
+import static io.k8spacket.agent.event.RecordBytes.bytes;
+import static io.k8spacket.agent.event.RecordBytes.ipv4Mapped;
+import static io.k8spacket.agent.event.RecordBytes.with;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -92,10 +97,8 @@ class TlsChunkDecoderTest {
   @Test
   void ipv4_mapped_ipv6_is_reported_as_ipv4() throws Exception {
     byte[] event = GOLDEN.clone();
-    byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 10, (byte) 231, 60, 1};
-    System.arraycopy(mapped, 0, event, TlsChunkDecoder.OFFSET_SRC_ADDR, 16);
-    mapped[15] = 2;
-    System.arraycopy(mapped, 0, event, TlsChunkDecoder.OFFSET_DST_ADDR, 16);
+    System.arraycopy(ipv4Mapped(10, 231, 60, 1), 0, event, TlsChunkDecoder.OFFSET_SRC_ADDR, 16);
+    System.arraycopy(ipv4Mapped(10, 231, 60, 2), 0, event, TlsChunkDecoder.OFFSET_DST_ADDR, 16);
     event[TlsChunkDecoder.OFFSET_FAMILY] = 10;
 
     TlsChunk c = decoder.decode(buffer(event), 0, event.length);
@@ -106,13 +109,14 @@ class TlsChunkDecoderTest {
 
   @Test
   void bad_values_are_malformed_events_not_crashes() {
-    assertThatThrownBy(() -> decoder.decode(buffer(with(TlsChunkDecoder.OFFSET_DIRECTION, 3)), 0, GOLDEN.length))
+    assertThatThrownBy(() -> decoder.decode(buffer(with(GOLDEN, TlsChunkDecoder.OFFSET_DIRECTION, 3)), 0,
+        GOLDEN.length))
         .isInstanceOf(MalformedEventException.class).hasMessage("TLS chunk with unknown direction 3");
-    assertThatThrownBy(() -> decoder.decode(buffer(with(TlsChunkDecoder.OFFSET_FAMILY, 1)), 0, GOLDEN.length))
+    assertThatThrownBy(() -> decoder.decode(buffer(with(GOLDEN, TlsChunkDecoder.OFFSET_FAMILY, 1)), 0, GOLDEN.length))
         .isInstanceOf(MalformedEventException.class).hasMessage("TLS chunk with unknown address family 1");
-    assertThatThrownBy(() -> decoder.decode(buffer(with(TlsChunkDecoder.OFFSET_LEN, 7)), 0, GOLDEN.length))
+    assertThatThrownBy(() -> decoder.decode(buffer(with(GOLDEN, TlsChunkDecoder.OFFSET_LEN, 7)), 0, GOLDEN.length))
         .isInstanceOf(MalformedEventException.class).hasMessage("TLS chunk says len 7 in a record of 70 bytes");
-    assertThatThrownBy(() -> decoder.decode(buffer(with(TlsChunkDecoder.OFFSET_LEN, 0)), 0, GOLDEN.length))
+    assertThatThrownBy(() -> decoder.decode(buffer(with(GOLDEN, TlsChunkDecoder.OFFSET_LEN, 0)), 0, GOLDEN.length))
         .isInstanceOf(MalformedEventException.class).hasMessage("TLS chunk says len 0 in a record of 70 bytes");
     assertThatThrownBy(() -> decoder.decode(buffer(GOLDEN), 0, 40))
         .isInstanceOf(MalformedEventException.class)
@@ -121,29 +125,6 @@ class TlsChunkDecoderTest {
 
   @Test
   void layout_constants_are_contiguous_and_fill_the_header() {
-    int next = 0;
-    for (TcpEventDecoder.Field field : TlsChunkDecoder.LAYOUT) {
-      assertThat(field.offset()).as(field.name()).isEqualTo(next);
-      next = field.offset() + field.size();
-    }
-    assertThat(next).isEqualTo(TlsChunkDecoder.SIZE);
-  }
-
-  private static byte[] with(int offset, int value) {
-    byte[] copy = GOLDEN.clone();
-    copy[offset] = (byte) value;
-    return copy;
-  }
-
-  private static ByteBuffer buffer(byte[] bytes) {
-    return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-  }
-
-  private static byte[] bytes(int... values) {
-    byte[] out = new byte[values.length];
-    for (int i = 0; i < values.length; i++) {
-      out[i] = (byte) values[i];
-    }
-    return out;
+    assertContiguous(TlsChunkDecoder.LAYOUT, TlsChunkDecoder.SIZE);
   }
 }

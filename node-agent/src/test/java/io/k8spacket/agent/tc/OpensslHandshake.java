@@ -1,6 +1,9 @@
 package io.k8spacket.agent.tc;
 
 import io.k8spacket.testsupport.net.TestHost;
+import io.k8spacket.testsupport.tls.TestPki;
+import io.k8spacket.testsupport.tls.TestPki.Key;
+import io.k8spacket.testsupport.tls.TestPki.Spec;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -25,13 +28,29 @@ import java.util.concurrent.TimeUnit;
  * @param serverToClient the server's handshake records, likewise
  */
 public record OpensslHandshake(byte[] clientToServer, byte[] serverToClient) {
+  /** Subject CN of the servers' leaf; also its first SAN. */
+  public static final String SERVER_NAME = "server.k8sp.test";
+  /** The second DNS SAN of the leaf. */
+  public static final String ALT_NAME = "alt.k8sp.test";
   private static final long TIMEOUT_S = 30;
+
+  /**
+   * The servers' PKI under {@code parent}: root, intermediate and leaf all EC P-256 (the TLS 1.2 ECDSA suites
+   * need an EC leaf), serials 1, 2, 3, leaf SANs {@link #SERVER_NAME}, {@link #ALT_NAME} and 10.231.0.1; as
+   * {@code s_server -cert_chain} sends it the chain is leaf then intermediate.
+   */
+  public static TestPki.Chain pki(Path parent) {
+    return TestPki.create(parent, Spec.of("/CN=k8spacket test root", Key.EC_P256, 1, 30),
+        Spec.of("/CN=k8spacket test intermediate", Key.EC_P256, 2, 20),
+        Spec.of("/CN=" + SERVER_NAME, Key.EC_P256, 3, 10),
+        List.of("DNS:" + SERVER_NAME, "DNS:" + ALT_NAME, "IP:10.231.0.1"));
+  }
 
   /**
    * Runs one handshake and request. {@code version} is {@code 1.2}, {@code 1.3} or {@code any} (both offered);
    * {@code clientArgs} are extra s_client options (ciphers, groups).
    */
-  public static OpensslHandshake run(OpensslPki pki, TestHost server, InetAddress serverAddress, int port,
+  public static OpensslHandshake run(TestPki.Chain pki, TestHost server, InetAddress serverAddress, int port,
       TestHost client, String version, String request, Path msgFile, List<String> clientArgs) throws Exception {
     boolean v4 = serverAddress instanceof Inet4Address;
     String host = v4 ? serverAddress.getHostAddress() : "[" + serverAddress.getHostAddress() + "]";
@@ -41,7 +60,7 @@ public record OpensslHandshake(byte[] clientToServer, byte[] serverToClient) {
     try {
       awaitAccept(s);
       List<String> command = new ArrayList<>(List.of("openssl", "s_client", v4 ? "-4" : "-6", "-connect",
-          host + ":" + port, "-servername", OpensslPki.SERVER_NAME, "-CAfile", pki.caCert().toString(),
+          host + ":" + port, "-servername", SERVER_NAME, "-CAfile", pki.rootCert().toString(),
           "-verify_return_error", "-ign_eof", "-msg", "-msgfile", msgFile.toString()));
       if (!version.equals("any")) {
         command.add("-tls" + version.replace('.', '_'));

@@ -3,6 +3,7 @@ package io.k8spacket.agent.tc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.k8spacket.agent.Resources;
 import io.k8spacket.agent.bpf.BundledLibBpf;
 import io.k8spacket.agent.bpf.RingBufferReader;
 import io.k8spacket.agent.bpf.TlsProbe;
@@ -11,6 +12,7 @@ import io.k8spacket.agent.event.TlsChunk;
 import io.k8spacket.agent.event.TlsChunkDecoder;
 import io.k8spacket.testsupport.net.TestHost;
 import io.k8spacket.testsupport.net.TestNetwork;
+import io.k8spacket.testsupport.tls.TestPki;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -48,7 +50,7 @@ class TlsCaptureIT {
   private static final int NETWORK = 60;
   private static final String MARKER = "MARKER-7f3a9c-application-data";
   private static TestNetwork net;
-  private static OpensslPki pki;
+  private static TestPki.Chain pki;
   private static TlsProbe probe;
   private static InterfaceFollower follower;
   private static RingBufferReader ring;
@@ -59,7 +61,7 @@ class TlsCaptureIT {
   static void attach() throws Exception {
     TestNetwork.assumeRoot("loads TC programs and creates network namespaces");
     net = TestNetwork.createBridged(NETWORK, 2);
-    pki = OpensslPki.create(Path.of("target", "tls-capture-it", "pki"));
+    pki = OpensslHandshake.pki(Path.of("target", "tls-capture-it", "pki"));
     probe = TlsProbe.load(new TlsProbe.Options(1 << 22, 1024, 65536));
     ring = new RingBufferReader(probe.ringFd(), probe.ringBytes());
     TcAttacher attacher = new AutoAttacher(new TcxAttacher(BundledLibBpf.get(), probe::programFd),
@@ -70,20 +72,10 @@ class TlsCaptureIT {
   }
 
   @AfterAll
-  static void detach() {
-    if (follower != null) {
-      follower.close();
-    }
-    if (ring != null) {
-      ring.close();
-    }
-    if (probe != null) {
-      probe.close();
-    }
-    if (net != null) {
-      net.close();
-    }
+  static void detach() throws Exception {
+    Resources.closeAll(follower, ring, probe, net);
   }
+
 
   @ParameterizedTest(name = "TLS {0} over {1}")
   @CsvSource({"1.2, IPV4, 14412", "1.3, IPV4, 14413", "1.2, IPV6, 16412", "1.3, IPV6, 16413"})

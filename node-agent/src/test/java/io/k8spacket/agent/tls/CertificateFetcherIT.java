@@ -26,7 +26,7 @@ class CertificateFetcherIT {
     TestHandshakes.pinJdkTlsDefaults();
   }
 
-  final TestPki pki = TestPki.get();
+  final DemoPki pki = DemoPki.get();
   final List<String> sniSeen = new CopyOnWriteArrayList<>();
 
   /** A TLS 1.3-only server with the test chain that records each client's SNI; serves until closed. */
@@ -85,8 +85,8 @@ class CertificateFetcherIT {
       assertThat(results).hasSize(1);
       assertThat(results.get(0).port()).isEqualTo(server.getLocalPort());
       CertificateSummary leaf = results.get(0).chain().get(0);
-      assertThat(leaf.subject()).isEqualTo(TestPki.LEAF_SUBJECT);
-      assertThat(leaf.subjectAltNames()).isEqualTo(TestPki.LEAF_SANS);
+      assertThat(leaf.subject()).isEqualTo(DemoPki.LEAF_SUBJECT);
+      assertThat(leaf.subjectAltNames()).isEqualTo(DemoPki.LEAF_SANS);
       assertThat(leaf.serialHex()).isEqualTo(pki.leaf.serialHex());
       assertThat(results.get(0).chain()).extracting(CertificateSummary::sha256)
           .containsExactly(pki.leaf.sha256(), pki.intermediate.sha256());

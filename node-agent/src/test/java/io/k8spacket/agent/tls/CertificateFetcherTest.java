@@ -22,7 +22,7 @@ class CertificateFetcherTest {
 
   static final long HOUR_NS = Duration.ofHours(1).toNanos();
   final List<String> asked = new CopyOnWriteArrayList<>();
-  final TestPki pki = TestPki.get();
+  final DemoPki pki = DemoPki.get();
 
   CertificateFetcher fetcher() {
     return new CertificateFetcher(Duration.ofHours(1), Duration.ofSeconds(2), (server, sni, timeout) -> {

@@ -10,7 +10,7 @@ class CertificateParserTest {
     TestHandshakes.pinJdkTlsDefaults();
   }
 
-  private final TestPki pki = TestPki.get();
+  private final DemoPki pki = DemoPki.get();
   private final CertificateParser parser = new CertificateParser();
 
   private static byte[] certificateMessage(byte[]... ders) {
@@ -39,24 +39,24 @@ class CertificateParserTest {
     assertThat(chain.rejected()).isZero();
     assertThat(chain.certificates()).hasSize(2);
     CertificateSummary leaf = chain.certificates().get(0);
-    assertThat(leaf.subject()).isEqualTo(TestPki.LEAF_SUBJECT);
-    assertThat(leaf.issuer()).isEqualTo(TestPki.INTERMEDIATE_SUBJECT);
-    assertThat(leaf.subjectAltNames()).isEqualTo(TestPki.LEAF_SANS);
+    assertThat(leaf.subject()).isEqualTo(DemoPki.LEAF_SUBJECT);
+    assertThat(leaf.issuer()).isEqualTo(DemoPki.INTERMEDIATE_SUBJECT);
+    assertThat(leaf.subjectAltNames()).isEqualTo(DemoPki.LEAF_SANS);
     assertThat(leaf.serialHex()).isEqualTo(pki.leaf.serialHex());
-    assertThat(leaf.notBeforeMs()).isEqualTo(TestPki.LEAF_NOT_BEFORE.toEpochMilli());
-    assertThat(leaf.notAfterMs()).isEqualTo(TestPki.LEAF_NOT_AFTER.toEpochMilli());
+    assertThat(leaf.notBeforeMs()).isEqualTo(DemoPki.LEAF_NOT_BEFORE.toEpochMilli());
+    assertThat(leaf.notAfterMs()).isEqualTo(DemoPki.LEAF_NOT_AFTER.toEpochMilli());
     assertThat(leaf.keyType()).isEqualTo("EC");
     assertThat(leaf.keyBits()).isEqualTo(256);
     assertThat(leaf.signatureAlgorithm()).isEqualTo("SHA256withRSA");
     assertThat(leaf.sha256()).isEqualTo(pki.leaf.sha256());
 
     CertificateSummary intermediate = chain.certificates().get(1);
-    assertThat(intermediate.subject()).isEqualTo(TestPki.INTERMEDIATE_SUBJECT);
-    assertThat(intermediate.issuer()).isEqualTo(TestPki.ROOT_SUBJECT);
+    assertThat(intermediate.subject()).isEqualTo(DemoPki.INTERMEDIATE_SUBJECT);
+    assertThat(intermediate.issuer()).isEqualTo(DemoPki.ROOT_SUBJECT);
     assertThat(intermediate.subjectAltNames()).isEmpty();
     assertThat(intermediate.serialHex()).isEqualTo(pki.intermediate.serialHex());
-    assertThat(intermediate.notBeforeMs()).isEqualTo(TestPki.INTERMEDIATE_NOT_BEFORE.toEpochMilli());
-    assertThat(intermediate.notAfterMs()).isEqualTo(TestPki.INTERMEDIATE_NOT_AFTER.toEpochMilli());
+    assertThat(intermediate.notBeforeMs()).isEqualTo(DemoPki.INTERMEDIATE_NOT_BEFORE.toEpochMilli());
+    assertThat(intermediate.notAfterMs()).isEqualTo(DemoPki.INTERMEDIATE_NOT_AFTER.toEpochMilli());
     assertThat(intermediate.keyType()).isEqualTo("RSA");
     assertThat(intermediate.keyBits()).isEqualTo(2048);
     assertThat(intermediate.signatureAlgorithm()).isEqualTo("SHA384withECDSA");

@@ -80,7 +80,7 @@ final class TestHandshakes {
   /** The server context of the test chain, for socket tests. */
   static SSLContext serverContext() throws Exception {
     KeyManagerFactory keys = KeyManagerFactory.getInstance("PKIX");
-    keys.init(TestPki.get().serverKeyStore(), TestPki.PASSWORD.toCharArray());
+    keys.init(DemoPki.get().serverKeyStore(), DemoPki.PASSWORD.toCharArray());
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(keys.getKeyManagers(), null, null);
     return context;
@@ -89,7 +89,7 @@ final class TestHandshakes {
   static SSLContext clientContext() throws Exception {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
-    trust.setCertificateEntry("root", TestPki.get().root.certificate());
+    trust.setCertificateEntry("root", DemoPki.get().root.certificate());
     TrustManagerFactory trustManagers = TrustManagerFactory.getInstance("PKIX");
     trustManagers.init(trust);
     SSLContext context = SSLContext.getInstance("TLS");

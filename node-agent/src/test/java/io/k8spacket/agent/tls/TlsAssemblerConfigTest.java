@@ -3,7 +3,7 @@ package io.k8spacket.agent.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.k8spacket.agent.AgentConfig.Setting;
+import io.k8spacket.agent.Setting;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

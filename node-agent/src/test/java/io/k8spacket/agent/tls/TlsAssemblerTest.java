@@ -105,15 +105,15 @@ class TlsAssemblerTest {
     assertThat(event.getServerHello().getCipherSuite()).isEqualTo(0xc02b);
     assertThat(event.getServerHello().getAlpn()).isEqualTo("h2");
     assertThat(event.getCertificateSource()).isEqualTo(CertificateSource.HANDSHAKE);
-    TestPki pki = TestPki.get();
+    DemoPki pki = DemoPki.get();
     assertThat(event.getCertificates()).extracting(CertificateInfo::getSha256)
         .containsExactly(pki.leaf.sha256(), pki.intermediate.sha256());
     CertificateInfo leaf = event.getCertificates().get(0);
-    assertThat(leaf.getSubject()).isEqualTo(TestPki.LEAF_SUBJECT);
-    assertThat(leaf.getIssuer()).isEqualTo(TestPki.INTERMEDIATE_SUBJECT);
-    assertThat(leaf.getSubjectAltNames()).isEqualTo(TestPki.LEAF_SANS);
+    assertThat(leaf.getSubject()).isEqualTo(DemoPki.LEAF_SUBJECT);
+    assertThat(leaf.getIssuer()).isEqualTo(DemoPki.INTERMEDIATE_SUBJECT);
+    assertThat(leaf.getSubjectAltNames()).isEqualTo(DemoPki.LEAF_SANS);
     assertThat(leaf.getSerialHex()).isEqualTo(pki.leaf.serialHex());
-    assertThat(leaf.getNotAfterMs()).isEqualTo(TestPki.LEAF_NOT_AFTER.toEpochMilli());
+    assertThat(leaf.getNotAfterMs()).isEqualTo(DemoPki.LEAF_NOT_AFTER.toEpochMilli());
     assertThat(leaf.getKeyType()).isEqualTo("EC");
     assertThat(leaf.getKeyBits()).isEqualTo(256);
 

@@ -1,0 +1,69 @@
+package io.k8spacket.agent.event;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * What the ring record decoders read alike: records in the host's byte order, an {@code AF_INET}/{@code AF_INET6}
+ * family with two 16-byte address fields, and one-byte enums numbered from 1. Each check throws
+ * {@link MalformedEventException} starting with the record's name, e.g. {@code TLS chunk with unknown address
+ * family 1}.
+ */
+final class RingRecords {
+  static final int AF_INET = 2;
+  static final int AF_INET6 = 10;
+
+  private RingRecords() {}
+
+  /** Decoders read with absolute gets in the host's order; a buffer in another order is a caller's bug. */
+  static void requireNativeOrder(ByteBuffer buffer) {
+    if (buffer.order() != ByteOrder.nativeOrder()) {
+      throw new IllegalArgumentException("buffer must be in native byte order");
+    }
+  }
+
+  /** The meaningful bytes of each address field for the u16 {@code family} at {@code at}: 4 or 16. */
+  static int addressBytes(ByteBuffer buffer, int at, String record) {
+    int family = Short.toUnsignedInt(buffer.getShort(at));
+    return switch (family) {
+      case AF_INET -> 4;
+      case AF_INET6 -> 16;
+      default -> throw new MalformedEventException(record + " with unknown address family " + family);
+    };
+  }
+
+  /**
+   * The two endpoint addresses at {@code firstAt} and {@code secondAt}. IPv4-mapped IPv6 addresses
+   * ({@code ::ffff:a.b.c.d}) come back as IPv4 (the JDK maps them); one mapped and one real IPv6 is malformed.
+   */
+  static InetAddress[] endpoints(ByteBuffer buffer, int firstAt, int secondAt, int length, String record) {
+    InetAddress first = address(buffer, firstAt, length);
+    InetAddress second = address(buffer, secondAt, length);
+    if (first.getClass() != second.getClass()) {
+      throw new MalformedEventException(record + " mixes IPv4-mapped and IPv6 endpoints: " + first + ", " + second);
+    }
+    return new InetAddress[] {first, second};
+  }
+
+  /** {@code values[value - 1]}: C enums start at 1 so that a zeroed field is never valid. */
+  @SafeVarargs
+  static <E> E oneBased(byte value, String what, E... values) {
+    int index = Byte.toUnsignedInt(value) - 1;
+    if (index < 0 || index >= values.length) {
+      throw new MalformedEventException(what + " " + Byte.toUnsignedInt(value));
+    }
+    return values[index];
+  }
+
+  private static InetAddress address(ByteBuffer buffer, int at, int length) {
+    byte[] bytes = new byte[length];
+    buffer.get(at, bytes);
+    try {
+      return InetAddress.getByAddress(bytes);
+    } catch (UnknownHostException e) {
+      throw new AssertionError("4 or 16 bytes are always an address", e);
+    }
+  }
+}
