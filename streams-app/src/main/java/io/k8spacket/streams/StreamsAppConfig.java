@@ -81,6 +81,13 @@ public final class StreamsAppConfig {
       "How far back in event time endpoint names are kept; older connections are named by IP.");
   public static final Setting MATCH_RETENTION = setting("MATCH_RETENTION", "10m",
       "How long (in event time) the first observation of a connection waits for its twin from the other socket.");
+  public static final Setting REVERSE_DNS = setting("REVERSE_DNS", "false",
+      "true = name public server IPs that have neither metadata nor an SNI by their PTR record, looked up "
+          + "asynchronously (the name shows on later connections); private ranges are never looked up.");
+  public static final Setting REVERSE_DNS_CACHE_SIZE = setting("REVERSE_DNS_CACHE_SIZE", "10000",
+      "Most IPs whose reverse-DNS answer is cached (least recently used evicted).");
+  public static final Setting REVERSE_DNS_TTL = setting("REVERSE_DNS_TTL", "1h",
+      "How long a reverse-DNS answer (a name, none, or a failure) is kept before it is looked up again.");
   public static final Setting METADATA_FILE = setting("METADATA_FILE", "",
       "Standalone only: YAML file of endpoints (ip, name, namespace, workload, workloadKind, kind, node); "
           + "empty = no file source.");
@@ -109,7 +116,8 @@ public final class StreamsAppConfig {
   private static final List<Setting> SETTINGS = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR, TCP_TOPIC,
       METADATA_TOPIC, CONNECTIONS_TOPIC, TLS_TOPIC, TLS_SESSIONS_TOPIC, CERTIFICATES_TOPIC, WINDOW_SIZE,
       WINDOW_GRACE, EDGE_RETENTION, TLS_RETENTION, CERTIFICATE_MAX_CLIENTS, PERSISTENT_THRESHOLD,
-      METADATA_HISTORY_RETENTION, MATCH_RETENTION, METADATA_FILE, METADATA_FILE_POLL, METADATA_SOURCE, LEASE_NAMESPACE,
+      METADATA_HISTORY_RETENTION, MATCH_RETENTION, REVERSE_DNS, REVERSE_DNS_CACHE_SIZE, REVERSE_DNS_TTL,
+      METADATA_FILE, METADATA_FILE_POLL, METADATA_SOURCE, LEASE_NAMESPACE,
       LEASE_NAME, INFORMER_RESYNC, APPLICATION_SERVER,
       NUM_STREAM_THREADS, REPLICATION_FACTOR, NUM_STANDBY_REPLICAS);
 
@@ -133,6 +141,9 @@ public final class StreamsAppConfig {
   private final Duration persistentThreshold;
   private final Duration metadataHistoryRetention;
   private final Duration matchRetention;
+  private final boolean reverseDns;
+  private final int reverseDnsCacheSize;
+  private final Duration reverseDnsTtl;
   private final Optional<Path> metadataFile;
   private final Duration metadataFilePoll;
   private final MetadataSourceKind metadataSource;
@@ -163,6 +174,9 @@ public final class StreamsAppConfig {
     persistentThreshold = duration(env, PERSISTENT_THRESHOLD);
     metadataHistoryRetention = positiveDuration(env, METADATA_HISTORY_RETENTION);
     matchRetention = positiveDuration(env, MATCH_RETENTION);
+    reverseDns = bool(env, REVERSE_DNS);
+    reverseDnsCacheSize = intAtLeast(env, REVERSE_DNS_CACHE_SIZE, 1);
+    reverseDnsTtl = positiveDuration(env, REVERSE_DNS_TTL);
     metadataFile = Optional.of(raw(env, METADATA_FILE)).filter(s -> !s.isEmpty()).map(Path::of);
     metadataFilePoll = positiveDuration(env, METADATA_FILE_POLL);
     metadataSource = metadataSource(env, metadataFile.isPresent());
@@ -259,6 +273,12 @@ public final class StreamsAppConfig {
 
   public Duration matchRetention() { return matchRetention; }
 
+  public boolean reverseDns() { return reverseDns; }
+
+  public int reverseDnsCacheSize() { return reverseDnsCacheSize; }
+
+  public Duration reverseDnsTtl() { return reverseDnsTtl; }
+
   public Optional<Path> metadataFile() { return metadataFile; }
 
   public Duration metadataFilePoll() { return metadataFilePoll; }
@@ -351,6 +371,14 @@ public final class StreamsAppConfig {
       throw bad(METADATA_SOURCE, v, "needs " + METADATA_FILE.env());
     }
     return kind;
+  }
+
+  private static boolean bool(Map<String, String> env, Setting s) {
+    String v = raw(env, s).toLowerCase(Locale.ROOT);
+    if (!v.equals("true") && !v.equals("false")) {
+      throw bad(s, raw(env, s), "must be true or false");
+    }
+    return v.equals("true");
   }
 
   private static int intAtLeast(Map<String, String> env, Setting s, int min) {

@@ -6,6 +6,7 @@ import io.k8spacket.streams.query.EdgeStoreReader;
 import io.k8spacket.streams.query.TlsStoreReader;
 import io.k8spacket.streams.topology.AppTopology;
 import io.k8spacket.streams.topology.LogAndCountDeserializationHandler;
+import io.k8spacket.streams.topology.ReverseDnsCache;
 import io.k8spacket.streams.topology.TlsMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -35,6 +36,7 @@ public final class StreamsRunner implements AutoCloseable {
   private final StreamsAppConfig config;
   private final KafkaStreams streams;
   private final KafkaStreamsMetrics metrics;
+  private final ReverseDnsCache reverseDns;
   private final ThreadFailurePolicy failurePolicy = new ThreadFailurePolicy(MAX_REPLACEMENTS, REPLACEMENT_WINDOW);
   private final Object stateLock = new Object();
   private boolean started;
@@ -42,7 +44,8 @@ public final class StreamsRunner implements AutoCloseable {
 
   /**
    * Builds the topology ({@link AppTopology}: TCP and TLS pages) and client; Kafka metrics, the skipped-record
-   * counter and the TLS metrics ({@link TlsMetrics}) go to {@code registry}.
+   * counter and the TLS metrics ({@link TlsMetrics}) go to {@code registry}. With {@code REVERSE_DNS} on, the
+   * topology reads this runner's {@link ReverseDnsCache} (its lookup threads stop on {@link #close}).
    */
   public StreamsRunner(StreamsAppConfig config, MeterRegistry registry) {
     this.config = Objects.requireNonNull(config, "config");
@@ -50,6 +53,11 @@ public final class StreamsRunner implements AutoCloseable {
     Properties props = config.streamsProperties();
     props.put(LogAndCountDeserializationHandler.METER_REGISTRY_CONFIG, registry);
     props.put(TlsMetrics.CONFIG, new TlsMetrics(registry));
+    this.reverseDns = config.reverseDns()
+        ? ReverseDnsCache.create(config.reverseDnsCacheSize(), config.reverseDnsTtl()) : null;
+    if (reverseDns != null) {
+      props.put(ReverseDnsCache.CONFIG, reverseDns);
+    }
     this.streams = new KafkaStreams(AppTopology.buildTopology(config), props);
     this.streams.setStateListener(this::onStateChange);
     this.streams.setUncaughtExceptionHandler(this::onUncaught);
@@ -117,6 +125,9 @@ public final class StreamsRunner implements AutoCloseable {
     closed = true;
     streams.close(CLOSE_TIMEOUT);
     metrics.close();
+    if (reverseDns != null) {
+      reverseDns.close();
+    }
   }
 
   private void onStateChange(KafkaStreams.State newState, KafkaStreams.State oldState) {

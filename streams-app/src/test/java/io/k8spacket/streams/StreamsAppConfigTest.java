@@ -148,6 +148,25 @@ class StreamsAppConfigTest {
   }
 
   @Test
+  void reverse_dns_is_off_by_default_and_its_cache_is_bounded() {
+    StreamsAppConfig d = StreamsAppConfig.defaults();
+    assertThat(d.reverseDns()).isFalse();
+    assertThat(d.reverseDnsCacheSize()).isEqualTo(10_000);
+    assertThat(d.reverseDnsTtl()).isEqualTo(Duration.ofHours(1));
+
+    StreamsAppConfig c = StreamsAppConfig.fromEnv(Map.of(
+        "K8SPACKET_STREAMS_REVERSE_DNS", "TRUE",
+        "K8SPACKET_STREAMS_REVERSE_DNS_CACHE_SIZE", "500",
+        "K8SPACKET_STREAMS_REVERSE_DNS_TTL", "10m"));
+    assertThat(c.reverseDns()).isTrue();
+    assertThat(c.reverseDnsCacheSize()).isEqualTo(500);
+    assertThat(c.reverseDnsTtl()).isEqualTo(Duration.ofMinutes(10));
+    assertRefused("K8SPACKET_STREAMS_REVERSE_DNS", "yes");
+    assertRefused("K8SPACKET_STREAMS_REVERSE_DNS_CACHE_SIZE", "0");
+    assertRefused("K8SPACKET_STREAMS_REVERSE_DNS_TTL", "0s");
+  }
+
+  @Test
   void metadata_source_is_the_file_when_one_is_set_else_none_unless_chosen() {
     StreamsAppConfig d = StreamsAppConfig.defaults();
     assertThat(d.metadataSource()).isEqualTo(StreamsAppConfig.MetadataSourceKind.NONE);
@@ -192,7 +211,7 @@ class StreamsAppConfigTest {
 
   @Test
   void settings_list_every_variable_once_with_a_doc() {
-    assertThat(StreamsAppConfig.settings()).hasSize(27)
+    assertThat(StreamsAppConfig.settings()).hasSize(30)
         .allSatisfy(s -> {
           assertThat(s.env()).startsWith("K8SPACKET_STREAMS_");
           assertThat(s.doc()).isNotBlank();

@@ -36,6 +36,7 @@ import org.apache.kafka.streams.state.WindowStore;
  *   → left join metadata by client IP ─┐   k8spacket.metadata.v1 → versioned table {@value #METADATA_STORE}
  *   → re-key by server IP, repartition {@value #BY_SERVER_IP}
  *   → left join metadata by server IP ─┘   (the same table, so both joins run in one sub-topology)
+ *   → no metadata: left join server IP → SNI ({@link TlsTopology#SERVER_NAME_STORE}), else a cached PTR name
  *   ├→ re-key by client workload → k8spacket.connections.v1
  *   └→ group by edge, repartition {@value #BY_EDGE} → 1-minute windows → {@value #EDGE_STORE}
  * </pre>
@@ -61,12 +62,13 @@ public final class ConnectionsTopology {
   private ConnectionsTopology() {}
 
   /**
-   * Builds the TCP page alone; pure: nothing is started or connected. The process runs
-   * {@link AppTopology#buildTopology}, which adds this page and the TLS page to one builder.
+   * Builds the TCP page alone; pure: nothing is started or connected. Without the TLS page there is no SNI
+   * table, so external servers are named by IP (or PTR name). The process runs {@link AppTopology#buildTopology},
+   * which adds this page and the TLS page to one builder.
    */
   public static Topology buildTopology(StreamsAppConfig config) {
     StreamsBuilder builder = newBuilder(config);
-    addTo(builder, metadataTable(builder, config), config);
+    addTo(builder, metadataTable(builder, config), null, config);
     return builder.build();
   }
 
@@ -88,8 +90,12 @@ public final class ConnectionsTopology {
             .withKeySerde(Serdes.String()).withValueSerde(metadataSerde));
   }
 
-  /** Adds the TCP page to {@code builder}, joining {@code metadata} (see the class comment). */
-  static void addTo(StreamsBuilder builder, KTable<String, EndpointMetadata> metadata, StreamsAppConfig config) {
+  /**
+   * Adds the TCP page to {@code builder}, joining {@code metadata} and, when not null, {@code serverNames}
+   * (server IP → SNI, versioned; built by {@link TlsTopology#addTo}); see the class comment.
+   */
+  static void addTo(StreamsBuilder builder, KTable<String, EndpointMetadata> metadata,
+      KTable<String, String> serverNames, StreamsAppConfig config) {
     Serde<String> keys = Serdes.String();
     Serde<TcpConnectionEvent> events = AvroSerde.of(TcpConnectionEvent.class);
     Serde<EndpointMetadata> metadataSerde = AvroSerde.of(EndpointMetadata.class);
@@ -105,11 +111,13 @@ public final class ConnectionsTopology {
     KStream<String, Connection> clientNamed = counted.leftJoin(metadata, Enrichment::withClient,
         Joined.with(keys, events, metadataSerde).withName("name-client"));
     // c2. re-key by server IP, repartition, and name the server as of close time from the same table
-    KStream<String, Connection> named = clientNamed
+    KStream<String, Connection> serverNamed = clientNamed
         .selectKey(Enrichment::serverIp, Named.as("key-by-server-ip"))
         .repartition(Repartitioned.with(keys, connections).withName(BY_SERVER_IP))
         .leftJoin(metadata, Enrichment::withServer, Joined.with(keys, connections, metadataSerde)
             .withName("name-server"));
+    // c3. a server without metadata: the SNI its IP was last seen with as of close time, else a cached PTR name
+    KStream<String, Connection> named = nameExternalServers(serverNamed, serverNames);
     // d. enriched connections out, keyed by client workload
     named.selectKey(Enrichment::clientWorkloadKey, Named.as("key-by-client-workload"))
         .to(config.connectionsTopic(), Produced.with(keys, connections).withName("connections"));
@@ -120,5 +128,19 @@ public final class ConnectionsTopology {
             Materialized.<String, EdgeStats, WindowStore<Bytes, byte[]>>as(EDGE_STORE)
                 .withKeySerde(keys).withValueSerde(AvroSerde.of(EdgeStats.class))
                 .withRetention(config.edgeRetention()));
+  }
+
+  /**
+   * Names servers without metadata: by the SNI of the server IP's latest handshake as of the close time (same
+   * key and partitioning as the stream: both come from a repartition by server IP), then, for those still
+   * named by IP, by the reverse-DNS cache when it is on ({@link ReverseDnsNaming}).
+   */
+  private static KStream<String, Connection> nameExternalServers(KStream<String, Connection> connections,
+      KTable<String, String> serverNames) {
+    KStream<String, Connection> bySni = serverNames == null ? connections
+        : connections.leftJoin(serverNames, Enrichment::withServerName,
+            Joined.with(Serdes.String(), AvroSerde.of(Connection.class), Serdes.String())
+                .withName("name-server-by-sni"));
+    return bySni.processValues(ReverseDnsNaming.connections(), Named.as("name-server-by-reverse-dns"));
   }
 }

@@ -47,6 +47,29 @@ public final class Enrichment {
     return Connection.newBuilder(c).setServer(endpoint(c.getServer().getIp(), serverMetadata)).build();
   }
 
+  /**
+   * The connection with a server that has no metadata named by {@code serverName}, the SNI last seen for its
+   * IP as of the close time (null when none): {@code 93.184.216.34} becomes {@code example.org}. A server with
+   * metadata keeps its name.
+   */
+  public static Connection withServerName(Connection c, String serverName) {
+    return serverName == null || !namedByIp(c.getServer()) ? c
+        : Connection.newBuilder(c).setServer(external(c.getServer().getIp(), serverName)).build();
+  }
+
+  /**
+   * An endpoint without metadata named from outside the cluster (an SNI or a PTR name): {@code ip} as is,
+   * {@code name} given, kind still UNKNOWN (so grouping, keys and metrics still treat it as external, by IP).
+   */
+  public static Endpoint external(String ip, String name) {
+    return new Endpoint(ip, name, null, null, null, EndpointKind.UNKNOWN, null);
+  }
+
+  /** True for an endpoint without metadata that no SNI or PTR name has named yet. */
+  public static boolean namedByIp(Endpoint e) {
+    return e.getKind() == EndpointKind.UNKNOWN && e.getName().equals(e.getIp());
+  }
+
   /** Repartition key of the server-side join. */
   public static String serverIp(String clientIp, Connection c) {
     return c.getServer().getIp();

@@ -52,6 +52,22 @@ public final class TlsEnrichment {
         .setServer(Enrichment.endpoint(h.getServer().getIp(), serverMetadata)).build();
   }
 
+  /**
+   * The handshake with a server that has no metadata named by its own SNI, else by {@code knownServerName},
+   * the SNI last seen for the server IP as of the handshake (null when none). A server with metadata keeps its
+   * name.
+   */
+  public static NamedTlsHandshake withServerName(NamedTlsHandshake h, String knownServerName) {
+    String name = h.getServerName() != null ? h.getServerName() : knownServerName;
+    return name == null || !Enrichment.namedByIp(h.getServer()) ? h
+        : NamedTlsHandshake.newBuilder(h).setServer(Enrichment.external(h.getServer().getIp(), name)).build();
+  }
+
+  /** True for a handshake whose client sent an SNI: it feeds the server IP → SNI table. */
+  public static boolean hasServerName(String serverIp, NamedTlsHandshake h) {
+    return h != null && h.getServerName() != null;
+  }
+
   /** Repartition key of the server-side join. */
   public static String serverIp(String clientIp, NamedTlsHandshake h) {
     return h.getServer().getIp();

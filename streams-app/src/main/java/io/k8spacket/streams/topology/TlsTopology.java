@@ -23,6 +23,7 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
@@ -35,7 +36,9 @@ import org.apache.kafka.streams.state.WindowStore;
  *   ├─ HANDSHAKE
  *   │   → left join metadata by client IP ─┐   the metadata table of {@link ConnectionsTopology}
  *   │   → re-key by server IP, repartition {@value #TLS_BY_SERVER_IP}
+ *   │   ├→ with an SNI → versioned table server IP → SNI {@value #SERVER_NAME_STORE} (joined by the TCP page)
  *   │   → left join metadata by server IP ─┘   (one sub-topology with the TCP joins)
+ *   │   → no metadata: named by its own SNI, else the table's, else a cached PTR name
  *   │   → count in k8spacket_tls_handshakes_total
  *   │   ├→ re-key by client workload → k8spacket.tls-sessions.v1
  *   │   ├→ group by session key, repartition {@value #TLS_BY_SESSION} → 1-minute windows → {@value #SESSION_STORE}
@@ -59,20 +62,35 @@ public final class TlsTopology {
   public static final String CERTIFICATE_STORE = "tls-certificates";
   /** Repartition (by server IP) before the server-side join. */
   public static final String TLS_BY_SERVER_IP = "tls-by-server-ip";
+  /**
+   * Versioned store of server IP → the SNI of its latest handshake (by handshake time; of two at the same
+   * millisecond, the one processed last); names servers without metadata on both pages.
+   */
+  public static final String SERVER_NAME_STORE = "tls-server-names";
   /** Repartition (by session key) before the windowed count. */
   public static final String TLS_BY_SESSION = "tls-by-session";
   /** Repartition (by certificate key) before the certificate store. */
   public static final String CERTIFICATES_BY_ENDPOINT = "certificates-by-endpoint";
 
+  /**
+   * The first half's output: the raw events (for the fetched chains), the handshakes keyed by server IP and
+   * the server IP → SNI table, keyed and partitioned like every stream repartitioned by server IP.
+   */
+  record Handshakes(KStream<String, TlsHandshakeEvent> raw, KStream<String, NamedTlsHandshake> byServerIp,
+      KTable<String, String> serverNames) {}
+
   private TlsTopology() {}
 
-  /** Adds the TLS page to {@code builder}, joining {@code metadata} (see the class comment). */
-  static void addTo(StreamsBuilder builder, KTable<String, EndpointMetadata> metadata, StreamsAppConfig config) {
+  /**
+   * The first half of the page, steps a–b3: the raw events, the handshakes with their client named and
+   * repartitioned by server IP, and the server IP → SNI table ({@value #SERVER_NAME_STORE}) they feed, which the
+   * TCP page joins too. {@link AppTopology} adds the TCP page between the halves, so sub-topologies keep their
+   * numbers (task directories) from before the table existed.
+   */
+  static Handshakes handshakes(StreamsBuilder builder, KTable<String, EndpointMetadata> metadata,
+      StreamsAppConfig config) {
     Serde<String> keys = Serdes.String();
     Serde<TlsHandshakeEvent> events = AvroSerde.of(TlsHandshakeEvent.class);
-    Serde<EndpointMetadata> metadataSerde = AvroSerde.of(EndpointMetadata.class);
-    Serde<NamedTlsHandshake> handshakes = AvroSerde.of(NamedTlsHandshake.class);
-    Serde<Certificate> certificates = AvroSerde.of(Certificate.class);
 
     // a. raw events, event time = observedAt; undecodable records are skipped by the deserialization handler
     KStream<String, TlsHandshakeEvent> raw = builder.stream(config.tlsTopic(), Consumed.with(keys, events)
@@ -80,14 +98,30 @@ public final class TlsTopology {
     // b1. name the client of each handshake as of its time (keyed by client IP, co-partitioned with metadata)
     KStream<String, NamedTlsHandshake> clientNamed = raw
         .filter(TlsEnrichment::isHandshake, Named.as("tls-handshakes"))
-        .leftJoin(metadata, TlsEnrichment::withClient, Joined.with(keys, events, metadataSerde)
+        .leftJoin(metadata, TlsEnrichment::withClient, Joined.with(keys, events, AvroSerde.of(EndpointMetadata.class))
             .withName("tls-name-client"));
-    // b2. re-key by server IP, repartition, name the server from the same table, count the handshake
-    KStream<String, NamedTlsHandshake> named = clientNamed
+    // b2. re-key by server IP and repartition
+    KStream<String, NamedTlsHandshake> byServerIp = clientNamed
         .selectKey(TlsEnrichment::serverIp, Named.as("tls-key-by-server-ip"))
-        .repartition(Repartitioned.with(keys, handshakes).withName(TLS_BY_SERVER_IP))
+        .repartition(Repartitioned.with(keys, AvroSerde.of(NamedTlsHandshake.class)).withName(TLS_BY_SERVER_IP));
+    // b3. server IP → SNI of its latest handshake, versioned by handshake time
+    return new Handshakes(raw, byServerIp, serverNameTable(byServerIp, config));
+  }
+
+  /** The second half of the page, steps b4–f, on the first half's streams (see the class comment). */
+  static void addTo(Handshakes tls, KTable<String, EndpointMetadata> metadata, StreamsAppConfig config) {
+    Serde<String> keys = Serdes.String();
+    Serde<EndpointMetadata> metadataSerde = AvroSerde.of(EndpointMetadata.class);
+    Serde<NamedTlsHandshake> handshakes = AvroSerde.of(NamedTlsHandshake.class);
+    Serde<Certificate> certificates = AvroSerde.of(Certificate.class);
+
+    // b4. name the server from the metadata table, else from the SNI or a cached PTR name; count the handshake
+    KStream<String, NamedTlsHandshake> named = tls.byServerIp()
         .leftJoin(metadata, TlsEnrichment::withServer, Joined.with(keys, handshakes, metadataSerde)
             .withName("tls-name-server"))
+        .leftJoin(tls.serverNames(), TlsEnrichment::withServerName, Joined.with(keys, handshakes, Serdes.String())
+            .withName("tls-name-server-by-sni"))
+        .processValues(ReverseDnsNaming.handshakes(), Named.as("tls-name-server-by-reverse-dns"))
         .processValues(TlsMetrics.countHandshakes(), Named.as("tls-handshake-metrics"));
     // c. sessions out, keyed by client workload
     named.selectKey(TlsEnrichment::clientWorkloadKey, Named.as("tls-key-by-client-workload"))
@@ -103,7 +137,7 @@ public final class TlsTopology {
     // e. handshakes and fetched chains as certificate observations, one entry per server IP:port|SNI
     KStream<String, Certificate> observed = named
         .mapValues(TlsEnrichment::handshakeCertificate, Named.as("tls-handshake-certificate"))
-        .merge(raw.filter(TlsEnrichment::isFetch, Named.as("tls-certificate-fetches"))
+        .merge(tls.raw().filter(TlsEnrichment::isFetch, Named.as("tls-certificate-fetches"))
             .mapValues(TlsEnrichment::fetchedCertificate, Named.as("tls-fetched-certificate")),
             Named.as("tls-certificate-observations"));
     observed.groupBy(TlsEnrichment::certificateKey, Grouped.with(CERTIFICATES_BY_ENDPOINT, keys, certificates))
@@ -116,5 +150,20 @@ public final class TlsTopology {
         .processValues(TlsMetrics.trackExpiry(), Named.as("tls-certificate-metrics"))
         .filter(TlsEnrichment::hasChain, Named.as("tls-certificates-with-chain"))
         .to(config.certificatesTopic(), Produced.with(keys, certificates).withName("certificates"));
+  }
+
+  /**
+   * The SNI of each server IP's handshakes as a versioned table (history {@code METADATA_HISTORY_RETENTION}),
+   * so a join finds the latest SNI seen at or before the joining record's time: a handshake that arrives late
+   * takes its place in history and does not override a later one. Handshakes without an SNI change nothing.
+   */
+  private static KTable<String, String> serverNameTable(KStream<String, NamedTlsHandshake> byServerIp,
+      StreamsAppConfig config) {
+    return byServerIp
+        .filter(TlsEnrichment::hasServerName, Named.as("tls-with-server-name"))
+        .mapValues(NamedTlsHandshake::getServerName, Named.as("tls-server-name"))
+        .toTable(Named.as("tls-server-name-table"), Materialized.<String, String>as(
+                Stores.persistentVersionedKeyValueStore(SERVER_NAME_STORE, config.metadataHistoryRetention()))
+            .withKeySerde(Serdes.String()).withValueSerde(Serdes.String()));
   }
 }
