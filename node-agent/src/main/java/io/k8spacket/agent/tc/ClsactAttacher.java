@@ -10,6 +10,7 @@ import io.k8spacket.agent.bpf.TcOpts;
 import io.k8spacket.agent.bpf.TlsProbe;
 import io.k8spacket.agent.bpf.TlsProbe.Framing;
 import io.k8spacket.agent.bpf.TlsProbe.Hook;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.function.ToIntBiFunction;
@@ -24,7 +25,11 @@ import org.slf4j.LoggerFactory;
  *       replaced ({@code BPF_TC_F_REPLACE}) only if its program is ours (name {@code k8sp_tls_*}), and a
  *       foreign one there makes the attach fail instead;</li>
  *   <li>the clsact qdisc is created only if missing ({@code EEXIST}: someone else's, or a leftover, is never
- *       destroyed); on detach exactly our two filters go, and the qdisc only if this attach created it.</li>
+ *       destroyed); on detach exactly our two filters go, and the qdisc only if this attach created it
+ *       <em>and</em> an rtnetlink dump ({@link RtnetlinkFilters}) then finds no filter left on either hook.
+ *       Destroying it would take along the filters another tool added after us, so with any left, or when the
+ *       dump fails, the qdisc stays. A filter added between that dump and the destroy is still lost; the window
+ *       is one netlink round trip.</li>
  * </ul>
  * research/ebpf-jna.md §4.2–4.3.
  */
@@ -69,7 +74,7 @@ public final class ClsactAttacher implements TcAttacher {
         detachFilter(iface, Hook.INGRESS);
       }
       if (createdQdisc) {
-        destroyQdisc(iface);
+        releaseQdisc(iface);
       }
       throw e;
     }
@@ -77,7 +82,7 @@ public final class ClsactAttacher implements TcAttacher {
       detachFilter(iface, Hook.INGRESS);
       detachFilter(iface, Hook.EGRESS);
       if (createdQdisc) {
-        destroyQdisc(iface);
+        releaseQdisc(iface);
       }
     });
   }
@@ -115,6 +120,23 @@ public final class ClsactAttacher implements TcAttacher {
     if (err < 0 && err != -ENODEV && err != -ENOENT && err != -EINVAL) {
       LOG.warn("{}: our filter could not be removed: {}", where(iface, hook), BundledLibBpf.strerror(err));
     }
+  }
+
+  /** Destroys the clsact qdisc we created, unless it now holds filters that are not ours, or that is unclear. */
+  private void releaseQdisc(NetInterface iface) {
+    int foreign;
+    try {
+      foreign = RtnetlinkFilters.count(iface.ifindex(), RtnetlinkFilters.INGRESS)
+          + RtnetlinkFilters.count(iface.ifindex(), RtnetlinkFilters.EGRESS);
+    } catch (IOException e) {
+      LOG.warn("clsact qdisc on {} kept: its filters could not be listed: {}", iface, e.getMessage());
+      return;
+    }
+    if (foreign > 0) {
+      LOG.info("clsact qdisc on {} kept: {} foreign filters", iface, foreign);
+      return;
+    }
+    destroyQdisc(iface);
   }
 
   private void destroyQdisc(NetInterface iface) {
