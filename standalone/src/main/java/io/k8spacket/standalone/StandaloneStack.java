@@ -70,8 +70,9 @@ public final class StandaloneStack implements AutoCloseable {
           + options.metadataFile().map(f -> ", names from " + f.toAbsolutePath() + " (watched)").orElse(
               ", no --metadata file: endpoints show as IPs"));
       NodeAgent agent = NodeAgent.start(AgentConfig.fromEnv(agentEnv(env, broker)));
-      out.println("agent    TCP probe attached on this host, all network namespaces; metrics on :"
-          + agent.httpPort() + "/metrics");
+      out.println("agent    TCP probe attached on this host, all network namespaces; TLS capture on "
+          + (agent.tlsInterfaces().isEmpty() ? "no interface yet" : String.join(", ", agent.tlsInterfaces()))
+          + "; metrics on :" + agent.httpPort() + "/metrics");
       return new StandaloneStack(broker, streams, agent);
     } catch (RuntimeException | InterruptedException e) {
       if (streams != null) {
