@@ -158,8 +158,8 @@ class StandaloneIT {
     String range = "?from=" + (from - 60_000) + "&to=" + (System.currentTimeMillis() + 120_000);
     JsonNode[] rows = new JsonNode[1];
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> {
-      rows[0] = get("/tlsparser/api/data" + range);
-      return tlsRow(rows[0], V4_TLS_CLIENT) != null && tlsRow(rows[0], V6_TLS_CLIENT) != null;
+      rows[0] = getOrNullWhileUnavailable("/tlsparser/api/data" + range);
+      return rows[0] != null && tlsRow(rows[0], V4_TLS_CLIENT) != null && tlsRow(rows[0], V6_TLS_CLIENT) != null;
     });
     JsonNode row12 = tlsRow(rows[0], V4_TLS_CLIENT);
     assertTlsRow(row12, V4_SERVER, 8443, "TLS 1.2", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
@@ -353,7 +353,10 @@ class StandaloneIT {
   private static JsonNode awaitRows(String query, int rows, long conns) {
     JsonNode[] last = new JsonNode[1];
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> {
-      last[0] = get("/nodegraph/connections?" + query);
+      last[0] = getOrNullWhileUnavailable("/nodegraph/connections?" + query);
+      if (last[0] == null) {
+        return false;
+      }
       long total = StreamSupport.stream(last[0].spliterator(), false).mapToLong(n -> n.get("connCount").asLong()).sum();
       return last[0].size() == rows && total == conns;
     });
@@ -367,10 +370,27 @@ class StandaloneIT {
   }
 
   private static JsonNode get(String pathAndQuery) throws IOException, InterruptedException {
-    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + stack.apiPort() + pathAndQuery)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = send(pathAndQuery);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return JSON.readTree(response.body());
+  }
+
+  /**
+   * For polls inside a wait: a 503 ("store unavailable, retry later", e.g. while a stream thread rebalances) is
+   * "not yet" (null), as the API's Retry-After asks; any other non-200 fails at once.
+   */
+  private static JsonNode getOrNullWhileUnavailable(String pathAndQuery) throws IOException, InterruptedException {
+    HttpResponse<String> response = send(pathAndQuery);
+    if (response.statusCode() == 503) {
+      return null;
+    }
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return JSON.readTree(response.body());
+  }
+
+  private static HttpResponse<String> send(String pathAndQuery) throws IOException, InterruptedException {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + stack.apiPort() + pathAndQuery))
+        .build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static KafkaConsumer<String, byte[]> consumer() {
