@@ -80,7 +80,11 @@ public final class StreamsAppConfig {
   public static final Setting METADATA_HISTORY_RETENTION = setting("METADATA_HISTORY_RETENTION", "24h",
       "How far back in event time endpoint names are kept; older connections are named by IP.");
   public static final Setting MATCH_RETENTION = setting("MATCH_RETENTION", "10m",
-      "How long (in event time) the first observation of a connection waits for its twin from the other socket.");
+      "How long (in event time) a counted observation of a connection is remembered, so that its twin from "
+          + "the other socket is not counted again.");
+  public static final Setting TWIN_WAIT = setting("TWIN_WAIT", "30s",
+      "How long (in event time) a server-side observation of an in-cluster client, or a client-side one to a "
+          + "Service, waits for its twin before it counts alone; 0 = no wait; at most WINDOW_GRACE.");
   public static final Setting REVERSE_DNS = setting("REVERSE_DNS", "false",
       "true = name public server IPs that have neither metadata nor an SNI by their PTR record, looked up "
           + "asynchronously (the name shows on later connections); private ranges are never looked up.");
@@ -116,7 +120,7 @@ public final class StreamsAppConfig {
   private static final List<Setting> SETTINGS = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR, TCP_TOPIC,
       METADATA_TOPIC, CONNECTIONS_TOPIC, TLS_TOPIC, TLS_SESSIONS_TOPIC, CERTIFICATES_TOPIC, WINDOW_SIZE,
       WINDOW_GRACE, EDGE_RETENTION, TLS_RETENTION, CERTIFICATE_MAX_CLIENTS, PERSISTENT_THRESHOLD,
-      METADATA_HISTORY_RETENTION, MATCH_RETENTION, REVERSE_DNS, REVERSE_DNS_CACHE_SIZE, REVERSE_DNS_TTL,
+      METADATA_HISTORY_RETENTION, MATCH_RETENTION, TWIN_WAIT, REVERSE_DNS, REVERSE_DNS_CACHE_SIZE, REVERSE_DNS_TTL,
       METADATA_FILE, METADATA_FILE_POLL, METADATA_SOURCE, LEASE_NAMESPACE,
       LEASE_NAME, INFORMER_RESYNC, APPLICATION_SERVER,
       NUM_STREAM_THREADS, REPLICATION_FACTOR, NUM_STANDBY_REPLICAS);
@@ -141,6 +145,7 @@ public final class StreamsAppConfig {
   private final Duration persistentThreshold;
   private final Duration metadataHistoryRetention;
   private final Duration matchRetention;
+  private final Duration twinWait;
   private final boolean reverseDns;
   private final int reverseDnsCacheSize;
   private final Duration reverseDnsTtl;
@@ -174,6 +179,7 @@ public final class StreamsAppConfig {
     persistentThreshold = duration(env, PERSISTENT_THRESHOLD);
     metadataHistoryRetention = positiveDuration(env, METADATA_HISTORY_RETENTION);
     matchRetention = positiveDuration(env, MATCH_RETENTION);
+    twinWait = duration(env, TWIN_WAIT);
     reverseDns = bool(env, REVERSE_DNS);
     reverseDnsCacheSize = intAtLeast(env, REVERSE_DNS_CACHE_SIZE, 1);
     reverseDnsTtl = positiveDuration(env, REVERSE_DNS_TTL);
@@ -195,6 +201,10 @@ public final class StreamsAppConfig {
     if (edgeRetention.compareTo(windowSize.plus(windowGrace)) < 0) {
       throw new IllegalArgumentException(EDGE_RETENTION.env() + " must be at least " + WINDOW_SIZE.env()
           + " + " + WINDOW_GRACE.env() + " (" + windowSize.plus(windowGrace) + ")");
+    }
+    if (twinWait.compareTo(windowGrace) > 0 || twinWait.compareTo(matchRetention) > 0) {
+      throw new IllegalArgumentException(TWIN_WAIT.env() + " must be at most " + WINDOW_GRACE.env() + " ("
+          + windowGrace + ") and " + MATCH_RETENTION.env() + " (" + matchRetention + ")");
     }
     if (tlsRetention.compareTo(windowSize.plus(windowGrace)) < 0) {
       throw new IllegalArgumentException(TLS_RETENTION.env() + " must be at least " + WINDOW_SIZE.env()
@@ -272,6 +282,8 @@ public final class StreamsAppConfig {
   public Duration metadataHistoryRetention() { return metadataHistoryRetention; }
 
   public Duration matchRetention() { return matchRetention; }
+
+  public Duration twinWait() { return twinWait; }
 
   public boolean reverseDns() { return reverseDns; }
 

@@ -30,6 +30,7 @@ class StreamsAppConfigTest {
     assertThat(c.persistentThreshold()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.metadataHistoryRetention()).isEqualTo(Duration.ofHours(24));
     assertThat(c.matchRetention()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(c.twinWait()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.metadataFile()).isEmpty();
     assertThat(c.metadataFilePoll()).isEqualTo(Duration.ofSeconds(1));
     assertThat(c.applicationServer()).isEmpty();
@@ -53,6 +54,7 @@ class StreamsAppConfigTest {
         Map.entry("K8SPACKET_STREAMS_PERSISTENT_THRESHOLD", "1500ms"),
         Map.entry("K8SPACKET_STREAMS_METADATA_HISTORY_RETENTION", "48h"),
         Map.entry("K8SPACKET_STREAMS_MATCH_RETENTION", "90s"),
+        Map.entry("K8SPACKET_STREAMS_TWIN_WAIT", "20s"),
         Map.entry("K8SPACKET_STREAMS_METADATA_FILE", "/etc/k8spacket/endpoints.yaml"),
         Map.entry("K8SPACKET_STREAMS_METADATA_FILE_POLL", "250ms"),
         Map.entry("K8SPACKET_STREAMS_APPLICATION_SERVER", "streams-0.streams:8080"),
@@ -72,6 +74,7 @@ class StreamsAppConfigTest {
     assertThat(c.persistentThreshold()).isEqualTo(Duration.ofMillis(1500));
     assertThat(c.metadataHistoryRetention()).isEqualTo(Duration.ofHours(48));
     assertThat(c.matchRetention()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(c.twinWait()).isEqualTo(Duration.ofSeconds(20));
     assertThat(c.metadataFile()).contains(Path.of("/etc/k8spacket/endpoints.yaml"));
     assertThat(c.metadataFilePoll()).isEqualTo(Duration.ofMillis(250));
     assertThat(c.applicationServer()).contains("streams-0.streams:8080");
@@ -210,8 +213,24 @@ class StreamsAppConfigTest {
   }
 
   @Test
+  void a_twin_wait_longer_than_the_window_grace_or_the_match_retention_is_refused() {
+    assertThat(StreamsAppConfig.fromEnv(Map.of("K8SPACKET_STREAMS_TWIN_WAIT", "0s")).twinWait()).isZero();
+    assertThat(StreamsAppConfig.fromEnv(Map.of("K8SPACKET_STREAMS_TWIN_WAIT", "2m")).twinWait())
+        .isEqualTo(Duration.ofMinutes(2));
+    assertThatThrownBy(() -> StreamsAppConfig.fromEnv(Map.of("K8SPACKET_STREAMS_TWIN_WAIT", "121s")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("K8SPACKET_STREAMS_TWIN_WAIT must be at most K8SPACKET_STREAMS_WINDOW_GRACE (PT2M)"
+            + " and K8SPACKET_STREAMS_MATCH_RETENTION (PT10M)");
+    assertThatThrownBy(() -> StreamsAppConfig.fromEnv(Map.of("K8SPACKET_STREAMS_WINDOW_GRACE", "0s")))
+        .hasMessageStartingWith("K8SPACKET_STREAMS_TWIN_WAIT must be at most");
+    assertThatThrownBy(() -> StreamsAppConfig.fromEnv(Map.of("K8SPACKET_STREAMS_MATCH_RETENTION", "10s")))
+        .hasMessageStartingWith("K8SPACKET_STREAMS_TWIN_WAIT must be at most");
+    assertRefused("K8SPACKET_STREAMS_TWIN_WAIT", "-1s");
+  }
+
+  @Test
   void settings_list_every_variable_once_with_a_doc() {
-    assertThat(StreamsAppConfig.settings()).hasSize(30)
+    assertThat(StreamsAppConfig.settings()).hasSize(31)
         .allSatisfy(s -> {
           assertThat(s.env()).startsWith("K8SPACKET_STREAMS_");
           assertThat(s.doc()).isNotBlank();

@@ -32,30 +32,41 @@ import org.apache.kafka.streams.state.WindowStore;
  *
  * <pre>
  * k8spacket.tcp.v1 (key client IP, event time = close time)
- *   → count-once (store {@value #COUNT_ONCE_STORE})
  *   → left join metadata by client IP ─┐   k8spacket.metadata.v1 → versioned table {@value #METADATA_STORE}
  *   → re-key by server IP, repartition {@value #BY_SERVER_IP}
  *   → left join metadata by server IP ─┘   (the same table, so both joins run in one sub-topology)
  *   → no metadata: left join server IP → SNI ({@link TlsTopology#SERVER_NAME_STORE}), else a cached PTR name
+ *   → re-key by client IP, repartition {@value #BY_CLIENT_IP}
+ *   → count-once, client side preferred, merged (stores {@value #COUNT_ONCE_STORE}, {@value #COUNT_ONCE_DUE_STORE})
  *   ├→ re-key by client workload → k8spacket.connections.v1
  *   └→ group by edge, repartition {@value #BY_EDGE} → 1-minute windows → {@value #EDGE_STORE}
  * </pre>
  *
  * <p>Worked example: pod {@code web-1} (10.0.0.1) opens a connection to pod {@code db-0} (10.0.0.2:5432) on
  * the same node and closes it at 10:00:30.5. Two events arrive, the client socket's and the server socket's;
- * the first is counted, the second dropped. The connection is named web-1 → db-0 by the metadata valid at
+ * both are named, and the client socket's is counted (the server socket's, if first, waits for it at most
+ * the twin wait). The connection is named web-1 → db-0 by the metadata valid at
  * 10:00:30.5, written once to the connections topic, and the edge {@code 10.0.0.1|web-1|shop|web>10.0.0.2|
  * db-0|shop|db} of window [10:00, 10:01) gets connCount 1 and its bytes.
+ *
+ * <p>Through a Service: pod 10.0.1.5:41000 connects to ClusterIP 10.96.0.10:80 (kind SERVICE); kube-proxy
+ * sends it to pod 10.0.2.7:8080 on another node. The client socket reports 10.0.1.5:41000 → 10.96.0.10:80,
+ * the server socket 10.0.1.5:41000 → 10.0.2.7:8080; they pair by client IP and port, and one connection is
+ * counted: the client side's, with server = the backend pod (port 8080) and service = the Service (port 80).
  */
 public final class ConnectionsTopology {
   /** Windowed store of {@link EdgeStats} per edge key; read by the query API. */
   public static final String EDGE_STORE = "edge-stats";
   /** Versioned store of the metadata table (IP → who held it, over time). */
   public static final String METADATA_STORE = "endpoint-metadata";
-  /** Key-value store of observations waiting for their twin. */
-  public static final String COUNT_ONCE_STORE = "count-once-seen";
+  /** Key-value store of observations waiting for their twin (held or already counted). */
+  public static final String COUNT_ONCE_STORE = "count-once-pending";
+  /** Key-value index of those observations by deadline (end of the hold, end of the match retention). */
+  public static final String COUNT_ONCE_DUE_STORE = "count-once-due";
   /** Repartition (by server IP) before the server-side join. */
   public static final String BY_SERVER_IP = "connections-by-server-ip";
+  /** Repartition (by client IP) before count-once, so both sockets' observations meet after naming. */
+  public static final String BY_CLIENT_IP = "connections-by-client-ip";
   /** Repartition (by edge key) before the windowed aggregation. */
   public static final String BY_EDGE = "connections-by-edge";
 
@@ -104,25 +115,29 @@ public final class ConnectionsTopology {
     // a. raw events, event time = close time; undecodable records are skipped by the deserialization handler
     KStream<String, TcpConnectionEvent> raw = builder.stream(config.tcpTopic(), Consumed.with(keys, events)
         .withTimestampExtractor(new CloseTimeExtractor()).withName("tcp-events"));
-    // b. count each connection once: forward the first observation of a 4-tuple, drop its twin
-    KStream<String, TcpConnectionEvent> counted = raw.processValues(
-        CountOnceProcessor.supplier(COUNT_ONCE_STORE, config.matchRetention()), Named.as("count-once"));
-    // c1. name the client as of close time (the stream is keyed by client IP, co-partitioned with metadata)
-    KStream<String, Connection> clientNamed = counted.leftJoin(metadata, Enrichment::withClient,
+    // b. name the client as of close time (the stream is keyed by client IP, co-partitioned with metadata)
+    KStream<String, Connection> clientNamed = raw.leftJoin(metadata, Enrichment::withClient,
         Joined.with(keys, events, metadataSerde).withName("name-client"));
-    // c2. re-key by server IP, repartition, and name the server as of close time from the same table
+    // c. re-key by server IP, repartition, and name the server as of close time from the same table
     KStream<String, Connection> serverNamed = clientNamed
         .selectKey(Enrichment::serverIp, Named.as("key-by-server-ip"))
         .repartition(Repartitioned.with(keys, connections).withName(BY_SERVER_IP))
         .leftJoin(metadata, Enrichment::withServer, Joined.with(keys, connections, metadataSerde)
             .withName("name-server"));
-    // c3. a server without metadata: the SNI its IP was last seen with as of close time, else a cached PTR name
+    // d. a server without metadata: the SNI its IP was last seen with as of close time, else a cached PTR name
     KStream<String, Connection> named = nameExternalServers(serverNamed, serverNames);
-    // d. enriched connections out, keyed by client workload
-    named.selectKey(Enrichment::clientWorkloadKey, Named.as("key-by-client-workload"))
+    // e. back by client IP, where both sockets' observations meet: count each connection once, client side
+    //    preferred (a server side waits at most the twin wait for it), merged with the backend behind a Service
+    KStream<String, Connection> counted = named
+        .selectKey(Enrichment::clientIp, Named.as("key-by-client-ip"))
+        .repartition(Repartitioned.with(keys, connections).withName(BY_CLIENT_IP))
+        .process(CountOnceProcessor.supplier(COUNT_ONCE_STORE, COUNT_ONCE_DUE_STORE, config.matchRetention(),
+            config.twinWait()), Named.as("count-once"));
+    // f. enriched connections out, keyed by client workload
+    counted.selectKey(Enrichment::clientWorkloadKey, Named.as("key-by-client-workload"))
         .to(config.connectionsTopic(), Produced.with(keys, connections).withName("connections"));
-    // e. per edge and tumbling event-time window: counts, bytes, durations
-    named.groupBy(Enrichment::edgeKey, Grouped.with(BY_EDGE, keys, connections))
+    // g. per edge and tumbling event-time window: counts, bytes, durations
+    counted.groupBy(Enrichment::edgeKey, Grouped.with(BY_EDGE, keys, connections))
         .windowedBy(TimeWindows.ofSizeAndGrace(config.windowSize(), config.windowGrace()))
         .aggregate(EdgeAggregator::empty, new EdgeAggregator(config.persistentThreshold()), Named.as("edges"),
             Materialized.<String, EdgeStats, WindowStore<Bytes, byte[]>>as(EDGE_STORE)

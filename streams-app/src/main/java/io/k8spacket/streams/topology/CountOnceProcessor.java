@@ -1,7 +1,10 @@
 package io.k8spacket.streams.topology;
 
+import io.k8spacket.avro.Connection;
+import io.k8spacket.avro.Endpoint;
+import io.k8spacket.avro.EndpointKind;
+import io.k8spacket.avro.Observer;
 import io.k8spacket.avro.SeenObservation;
-import io.k8spacket.avro.TcpConnectionEvent;
 import io.k8spacket.schema.AvroSerde;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,115 +14,250 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
-import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Counts each connection once. Both sockets of a connection may be observed (observer CLIENT and SERVER, same
- * 4-tuple, overlapping {@code [open, close]}); the first observation to arrive is forwarded and remembered,
- * its twin is dropped and the memory of the first removed. A 4-tuple reused by a later connection is not a
- * twin: the intervals do not overlap.
+ * Counts each connection once, from the client side when there can be one, merging what only the server side
+ * knows. Input: named connections keyed by client IP (both sockets' observations of one connection share the
+ * client IP, so they meet on one partition).
  *
- * <p>Store key: {@code clientIp clientPort serverIp serverPort observer openTimeNs} (space-separated, so a
- * prefix scan over the 4-tuple finds every pending observation of it). An observation whose twin has not come
- * within the match retention of stream time (event time, so a replay gives the same answer) is forgotten: it
- * no longer matches, and a stream-time punctuator deletes it.
+ * <p><b>Twins</b>: the two sockets' observations of one connection have opposite observers, the same client IP
+ * and port, overlapping {@code [open, close]}, and either the same server IP and port or, through kube-proxy's
+ * DNAT, a client side whose server is a Service ClusterIP (kind SERVICE) while the server side sees the backend
+ * pod. An exact server match is preferred over a Service match. A client port reused by a later connection does
+ * not pair: the intervals do not overlap.
+ *
+ * <p><b>Which one counts</b>, for an observation without a pending twin:
+ * <ul>
+ *   <li>client side, server not a Service: counted at once;</li>
+ *   <li>client side to a Service: held up to the twin wait for the server side, which names the backend pod;</li>
+ *   <li>server side, client a pod or node (an observed workload, so a client side may come): held up to the
+ *       twin wait; a client twin arriving meanwhile is counted instead;</li>
+ *   <li>server side, client external (no metadata): counted at once.</li>
+ * </ul>
+ * When a twin arrives: if the pending one was held, the client side is counted now, with the server side's
+ * backend when the client side went to a Service ({@link #merge}); if it was already counted, the newcomer is
+ * dropped. A hold ends at close + twin wait of stream time, and the held observation is counted alone (record
+ * timestamp = its close time, so it lands in its window; the twin wait is at most the window grace). Counted
+ * observations are remembered until close + match retention of stream time, so a late twin is still dropped.
+ *
+ * <p>Stores: {@code seen} (key {@code clientIp clientPort serverIp serverPort observer openTimeNs}, so a prefix
+ * scan over {@code clientIp clientPort } finds every candidate twin) and {@code due}, an index by deadline
+ * ({@code %019d deadlineMs} + seen key) that a stream-time punctuator range-scans whenever stream time advances:
+ * held observations are counted and re-indexed for the match retention, remembered ones forgotten. Both stay
+ * bounded by the match retention of stream time.
  */
-public final class CountOnceProcessor implements FixedKeyProcessor<String, TcpConnectionEvent, TcpConnectionEvent> {
-  private static final Duration MAX_SWEEP_INTERVAL = Duration.ofMinutes(1);
+public final class CountOnceProcessor implements Processor<String, Connection, String, Connection> {
+  /** The punctuator runs whenever stream time advances: each run is one range scan of the deadline index. */
+  private static final Duration PUNCTUATE_INTERVAL = Duration.ofMillis(1);
 
-  private final String storeName;
+  private final String seenStoreName;
+  private final String dueStoreName;
   private final long retentionMs;
-  private FixedKeyProcessorContext<String, TcpConnectionEvent> context;
+  private final long twinWaitMs;
+  private ProcessorContext<String, Connection> context;
   private KeyValueStore<String, SeenObservation> seen;
+  private KeyValueStore<String, String> due;
 
-  CountOnceProcessor(String storeName, Duration retention) {
-    this.storeName = storeName;
+  CountOnceProcessor(String seenStoreName, String dueStoreName, Duration retention, Duration twinWait) {
+    this.seenStoreName = seenStoreName;
+    this.dueStoreName = dueStoreName;
     this.retentionMs = retention.toMillis();
+    this.twinWaitMs = twinWait.toMillis();
   }
 
-  /** The supplier, with its persistent (changelogged) store {@code storeName}. */
-  public static FixedKeyProcessorSupplier<String, TcpConnectionEvent, TcpConnectionEvent> supplier(
-      String storeName, Duration retention) {
-    return new FixedKeyProcessorSupplier<>() {
+  /** The supplier, with its persistent (changelogged) stores {@code seenStoreName} and {@code dueStoreName}. */
+  public static ProcessorSupplier<String, Connection, String, Connection> supplier(String seenStoreName,
+      String dueStoreName, Duration retention, Duration twinWait) {
+    return new ProcessorSupplier<>() {
       @Override
-      public FixedKeyProcessor<String, TcpConnectionEvent, TcpConnectionEvent> get() {
-        return new CountOnceProcessor(storeName, retention);
+      public Processor<String, Connection, String, Connection> get() {
+        return new CountOnceProcessor(seenStoreName, dueStoreName, retention, twinWait);
       }
 
       @Override
       public Set<StoreBuilder<?>> stores() {
-        return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(storeName), Serdes.String(),
-            AvroSerde.of(SeenObservation.class)));
+        return Set.of(
+            Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(seenStoreName), Serdes.String(),
+                AvroSerde.of(SeenObservation.class)),
+            Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(dueStoreName), Serdes.String(),
+                Serdes.String()));
       }
     };
   }
 
   @Override
-  public void init(FixedKeyProcessorContext<String, TcpConnectionEvent> context) {
+  public void init(ProcessorContext<String, Connection> context) {
     this.context = context;
-    this.seen = context.getStateStore(storeName);
-    Duration sweep = Duration.ofMillis(Math.min(retentionMs, MAX_SWEEP_INTERVAL.toMillis()));
-    context.schedule(sweep, PunctuationType.STREAM_TIME, this::forgetExpired);
+    this.seen = context.getStateStore(seenStoreName);
+    this.due = context.getStateStore(dueStoreName);
+    context.schedule(PUNCTUATE_INTERVAL, PunctuationType.STREAM_TIME, this::endDeadlines);
   }
 
   @Override
-  public void process(FixedKeyRecord<String, TcpConnectionEvent> record) {
-    TcpConnectionEvent event = record.value();
-    if (event == null) {
+  public void process(Record<String, Connection> record) {
+    Connection c = record.value();
+    if (c == null) {
       return;
     }
-    String tuple = tupleKey(event);
-    String twin = findTwin(tuple, event);
+    long now = context.currentStreamTimeMs();
+    KeyValue<String, SeenObservation> twin = findTwin(c, now);
     if (twin != null) {
-      seen.delete(twin);
+      forget(twin.key, twin.value);
+      if (twin.value.getHeld() != null) {
+        Connection other = twin.value.getHeld();
+        Connection counted = c.getObserver() == Observer.CLIENT ? merge(c, other) : merge(other, c);
+        forward(counted);
+      }
       return;
     }
-    seen.put(tuple + event.getObserver() + " " + event.getOpenTimeNs(),
-        new SeenObservation(event.getObserver(), event.getOpenTimeNs(), event.getCloseTimeNs()));
-    context.forward(record);
+    boolean hold = twinWaitMs > 0 && (c.getObserver() == Observer.CLIENT ? isService(c.getServer())
+        : isObservedWorkload(c.getClient()));
+    if (hold && closeMs(c) + twinWaitMs > now) {
+      remember(c, true, now);
+      return;
+    }
+    forward(c.getObserver() == Observer.CLIENT ? merge(c, null) : c);
+    remember(c, false, now);
   }
 
-  /** The store key of a pending observation of the same connection from the other socket, or null. */
-  private String findTwin(String tuple, TcpConnectionEvent event) {
-    try (KeyValueIterator<String, SeenObservation> it = seen.prefixScan(tuple, new StringSerializer())) {
+  /**
+   * The counted connection from its client side {@code client} and, when observed, its server side
+   * {@code server}: through a Service, the server becomes the backend pod the server side saw and the Service
+   * goes to {@code service}; without a server side the Service stays the server.
+   */
+  static Connection merge(Connection client, Connection server) {
+    if (!isService(client.getServer())) {
+      return client;
+    }
+    Connection.Builder merged = Connection.newBuilder(client)
+        .setService(client.getServer()).setServicePort(client.getServerPort());
+    if (server != null && !server.getServer().getIp().equals(client.getServer().getIp())) {
+      merged.setServer(server.getServer()).setServerPort(server.getServerPort());
+    }
+    return merged.build();
+  }
+
+  /** The pending twin of {@code c}, an exact server match before a Service match; null when none. */
+  private KeyValue<String, SeenObservation> findTwin(Connection c, long now) {
+    KeyValue<String, SeenObservation> viaService = null;
+    try (KeyValueIterator<String, SeenObservation> it = seen.prefixScan(clientKey(c), new StringSerializer())) {
       while (it.hasNext()) {
         KeyValue<String, SeenObservation> entry = it.next();
         SeenObservation other = entry.value;
-        if (other.getObserver() != event.getObserver() && !expired(other, context.currentStreamTimeMs())
-            && other.getOpenTimeNs() <= event.getCloseTimeNs() && event.getOpenTimeNs() <= other.getCloseTimeNs()) {
-          return entry.key;
+        if (other.getObserver() == c.getObserver() || !overlaps(other, c) || forgotten(other, now)) {
+          continue;
+        }
+        if (other.getServerIp().equals(c.getServer().getIp()) && other.getServerPort() == c.getServerPort()) {
+          return entry;
+        }
+        boolean clientSideToService = c.getObserver() == Observer.CLIENT ? isService(c.getServer())
+            : other.getServerKind() == EndpointKind.SERVICE;
+        if (clientSideToService && viaService == null) {
+          viaService = entry;
         }
       }
     }
-    return null;
+    return viaService;
   }
 
-  private void forgetExpired(long streamTimeMs) {
-    List<String> expired = new ArrayList<>();
-    try (KeyValueIterator<String, SeenObservation> it = seen.all()) {
-      while (it.hasNext()) {
-        KeyValue<String, SeenObservation> entry = it.next();
-        if (expired(entry.value, streamTimeMs)) {
-          expired.add(entry.key);
-        }
+  /** Counts held observations whose wait ended and forgets remembered ones past the match retention. */
+  private void endDeadlines(long streamTimeMs) {
+    List<KeyValue<String, String>> ended = new ArrayList<>();
+    try (KeyValueIterator<String, String> it = due.range(deadlineKey(0, ""), deadlineKey(streamTimeMs, "~"))) {
+      it.forEachRemaining(ended::add);
+    }
+    for (KeyValue<String, String> entry : ended) {
+      due.delete(entry.key);
+      SeenObservation observation = seen.get(entry.value);
+      if (observation == null) {
+        continue;
+      }
+      if (observation.getHeld() == null) {
+        seen.delete(entry.value);
+        continue;
+      }
+      Connection held = observation.getHeld();
+      forward(held.getObserver() == Observer.CLIENT ? merge(held, null) : held);
+      observation.setHeld(null);
+      if (deadline(observation) <= streamTimeMs) {
+        seen.delete(entry.value);
+      } else {
+        seen.put(entry.value, observation);
+        due.put(deadlineKey(deadline(observation), entry.value), entry.value);
       }
     }
-    expired.forEach(seen::delete);
   }
 
-  private boolean expired(SeenObservation observation, long streamTimeMs) {
-    return Math.floorDiv(observation.getCloseTimeNs(), 1_000_000L) + retentionMs < streamTimeMs;
+  /** Stores {@code c}'s observation (held or counted) with its deadline, unless that has already passed. */
+  private void remember(Connection c, boolean held, long now) {
+    SeenObservation observation = SeenObservation.newBuilder()
+        .setObserver(c.getObserver()).setOpenTimeNs(c.getOpenTimeNs()).setCloseTimeNs(c.getCloseTimeNs())
+        .setServerIp(c.getServer().getIp()).setServerPort(c.getServerPort()).setServerKind(c.getServer().getKind())
+        .setHeld(held ? c : null)
+        .build();
+    long deadline = deadline(observation);
+    if (deadline <= now) {
+      return;
+    }
+    String key = clientKey(c) + c.getServer().getIp() + " " + c.getServerPort() + " " + c.getObserver() + " "
+        + c.getOpenTimeNs();
+    seen.put(key, observation);
+    due.put(deadlineKey(deadline, key), key);
   }
 
-  /** {@code "clientIp clientPort serverIp serverPort "}: the prefix shared by both sockets' observations. */
-  static String tupleKey(TcpConnectionEvent e) {
-    return e.getClientIp() + " " + e.getClientPort() + " " + e.getServerIp() + " " + e.getServerPort() + " ";
+  private void forget(String key, SeenObservation observation) {
+    seen.delete(key);
+    due.delete(deadlineKey(deadline(observation), key));
+  }
+
+  /** Counted at its close time (so it lands in its window), keyed by client IP. */
+  private void forward(Connection c) {
+    context.forward(new Record<>(c.getClient().getIp(), c, closeMs(c)));
+  }
+
+  /** End of the hold (close + twin wait) while held, else when it is forgotten (close + match retention). */
+  private long deadline(SeenObservation o) {
+    long closeMs = Math.floorDiv(o.getCloseTimeNs(), 1_000_000L);
+    return o.getHeld() != null ? closeMs + twinWaitMs : closeMs + retentionMs + 1;
+  }
+
+  /** Past the match retention: no longer a twin (the punctuator deletes it at its next run). */
+  private boolean forgotten(SeenObservation o, long now) {
+    return o.getHeld() == null && deadline(o) <= now;
+  }
+
+  private static boolean overlaps(SeenObservation o, Connection c) {
+    return o.getOpenTimeNs() <= c.getCloseTimeNs() && c.getOpenTimeNs() <= o.getCloseTimeNs();
+  }
+
+  private static boolean isService(Endpoint e) {
+    return e.getKind() == EndpointKind.SERVICE;
+  }
+
+  /** A pod or a node: a host with an agent, so the client socket may be observed too. */
+  private static boolean isObservedWorkload(Endpoint e) {
+    return e.getKind() == EndpointKind.POD || e.getKind() == EndpointKind.NODE;
+  }
+
+  private static long closeMs(Connection c) {
+    return Math.floorDiv(c.getCloseTimeNs(), 1_000_000L);
+  }
+
+  /** {@code "clientIp clientPort "}: the prefix shared by both sockets' observations, through DNAT too. */
+  static String clientKey(Connection c) {
+    return c.getClient().getIp() + " " + c.getClientPort() + " ";
+  }
+
+  /** Key of the deadline index: ordered by deadline, so the due entries are one range. */
+  private static String deadlineKey(long deadlineMs, String seenKey) {
+    return String.format("%019d %s", Math.max(0, deadlineMs), seenKey);
   }
 }

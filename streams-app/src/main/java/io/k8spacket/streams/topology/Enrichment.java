@@ -20,7 +20,7 @@ public final class Enrichment {
         metadata.getWorkloadKind(), metadata.getKind(), metadata.getNode());
   }
 
-  /** The counted connection with its client named; the server is named by IP until the second join. */
+  /** One observation as a connection with its client named; the server is named by IP until the second join. */
   public static Connection withClient(TcpConnectionEvent e, EndpointMetadata clientMetadata) {
     return Connection.newBuilder()
         .setClient(endpoint(e.getClientIp(), clientMetadata))
@@ -68,6 +68,11 @@ public final class Enrichment {
   /** True for an endpoint without metadata that no SNI or PTR name has named yet. */
   public static boolean namedByIp(Endpoint e) {
     return e.getKind() == EndpointKind.UNKNOWN && e.getName().equals(e.getIp());
+  }
+
+  /** Repartition key of count-once: the client IP, shared by both sockets' observations. */
+  public static String clientIp(String serverIp, Connection c) {
+    return c.getClient().getIp();
   }
 
   /** Repartition key of the server-side join. */

@@ -3,6 +3,7 @@ package io.k8spacket.streams.topology;
 import static io.k8spacket.streams.topology.Fixtures.T0;
 import static io.k8spacket.streams.topology.Fixtures.event;
 import static io.k8spacket.streams.topology.Fixtures.pod;
+import static io.k8spacket.streams.topology.Fixtures.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -48,6 +49,10 @@ class ConnectionsTopologyTest {
   static final String WEB = "10.0.0.1";
   static final String DB = "10.0.0.2";
   static final String EDGE_WEB_DB = "10.0.0.1|web-1|shop|web>10.0.0.2|db-0|shop|db";
+  static final String SHOP = "10.0.1.5";
+  static final String DNS_SVC = "10.96.0.10";
+  static final String BACKEND = "10.0.2.7";
+  static final String BACKEND_2 = "10.0.2.8";
 
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   TopologyTestDriver driver;
@@ -94,15 +99,148 @@ class ConnectionsTopologyTest {
   }
 
   @Test
-  void twin_observations_count_once_when_the_server_side_arrives_first() {
+  void twin_observations_count_once_from_the_client_side_when_the_server_side_arrives_first() {
     pipe(event(Observer.SERVER, WEB, 40000, DB, 5432, T0 + 10_001, T0 + 30_499, 100, 2000));
+    // the client is a known pod: its socket's observation may come, so the server side waits for it
+    assertThat(connections.isEmpty()).isTrue();
+    assertThat(pendingObservations()).hasSize(1);
     pipe(event(Observer.CLIENT, WEB, 40000, DB, 5432, T0 + 10_000, T0 + 30_500, 100, 2000));
 
-    assertThat(edgeStats()).containsExactly(stats(web(), db(), 1, 1, 100, 2000, 20_498, 20_498, T0 + 30_499));
+    assertThat(edgeStats()).containsExactly(stats(web(), db(), 1, 1, 100, 2000, 20_500, 20_500, T0 + 30_500));
     List<KeyValue<String, Connection>> out = connections.readKeyValuesToList();
     assertThat(out).hasSize(1);
-    assertThat(out.get(0).value.getObserver()).isEqualTo(Observer.SERVER);
+    assertThat(out.get(0).value.getObserver()).isEqualTo(Observer.CLIENT);
+    assertThat(out.get(0).value.getService()).isNull();
     assertThat(pendingObservations()).isEmpty();
+    assertThat(dueDeadlines()).isEmpty();
+  }
+
+  @Test
+  void twins_from_two_nodes_count_once_from_the_client_node() {
+    pipe(on("node-b", event(Observer.SERVER, WEB, 40000, DB, 5432, T0 + 10_003, T0 + 30_497, 99, 1999)));
+    pipe(on("node-a", event(Observer.CLIENT, WEB, 40000, DB, 5432, T0 + 10_000, T0 + 30_500, 100, 2000)));
+    pipe(on("node-a", event(Observer.CLIENT, WEB, 40001, DB, 5432, T0 + 40_000, T0 + 41_000, 1, 2)));
+    pipe(on("node-b", event(Observer.SERVER, WEB, 40001, DB, 5432, T0 + 40_002, T0 + 40_999, 1, 2)));
+
+    assertThat(connections.readValuesToList())
+        .extracting(Connection::getClientPort, Connection::getObserver, Connection::getNode,
+            Connection::getBytesClientToServer)
+        .containsExactly(tuple(40000, Observer.CLIENT, "node-a", 100L), tuple(40001, Observer.CLIENT, "node-a", 1L));
+    assertThat(edgeStats()).containsExactly(stats(web(), db(), 2, 1, 101, 2002, 21_500, 20_500, T0 + 41_000));
+    assertThat(pendingObservations()).isEmpty();
+  }
+
+  @Test
+  void through_a_service_cluster_ip_the_client_side_counts_with_the_backend_pod_client_side_first() {
+    publishServiceAndPods();
+    pipe(on("node-a", event(Observer.CLIENT, SHOP, 41000, DNS_SVC, 80, T0 + 5_000, T0 + 7_000, 300, 4000)));
+    // to a Service: waits for the server side, which knows the backend
+    assertThat(connections.isEmpty()).isTrue();
+    pipe(on("node-b", event(Observer.SERVER, SHOP, 41000, BACKEND, 8080, T0 + 5_001, T0 + 6_999, 299, 3999)));
+
+    assertCountedThroughTheService(Observer.CLIENT);
+  }
+
+  @Test
+  void through_a_service_cluster_ip_the_client_side_counts_with_the_backend_pod_server_side_first() {
+    publishServiceAndPods();
+    pipe(on("node-b", event(Observer.SERVER, SHOP, 41000, BACKEND, 8080, T0 + 5_001, T0 + 6_999, 299, 3999)));
+    assertThat(connections.isEmpty()).isTrue();
+    pipe(on("node-a", event(Observer.CLIENT, SHOP, 41000, DNS_SVC, 80, T0 + 5_000, T0 + 7_000, 300, 4000)));
+
+    assertCountedThroughTheService(Observer.SERVER);
+  }
+
+  private void assertCountedThroughTheService(Observer first) {
+    List<KeyValue<String, Connection>> out = connections.readKeyValuesToList();
+    assertThat(out).as("%s side first", first).hasSize(1);
+    Connection c = out.get(0).value;
+    assertThat(out.get(0).key).isEqualTo("shop/shop");
+    assertThat(c.getObserver()).isEqualTo(Observer.CLIENT);
+    assertThat(c.getNode()).isEqualTo("node-a");
+    assertThat(c.getClient()).isEqualTo(shop());
+    assertThat(c.getClientPort()).isEqualTo(41000);
+    assertThat(c.getServer()).isEqualTo(backend(BACKEND, "api-1"));
+    assertThat(c.getServerPort()).isEqualTo(8080);
+    assertThat(c.getService()).isEqualTo(apiService());
+    assertThat(c.getServicePort()).isEqualTo(80);
+    assertThat(c.getBytesClientToServer()).isEqualTo(300L);
+    assertThat(c.getBytesServerToClient()).isEqualTo(4000L);
+    assertThat(c.getCloseTimeNs()).isEqualTo((T0 + 7_000) * 1_000_000L);
+    assertThat(edges()).extracting(e -> e.key.key(), e -> e.key.window().start(), e -> e.value)
+        .containsExactly(tuple("10.0.1.5|shop-1|shop|shop>10.0.2.7|api-1|shop|api", T0,
+            stats(shop(), backend(BACKEND, "api-1"), 1, 0, 300, 4000, 2_000, 2_000, T0 + 7_000)));
+    assertThat(pendingObservations()).isEmpty();
+    assertThat(dueDeadlines()).isEmpty();
+  }
+
+  @Test
+  void through_a_service_without_an_observed_server_side_the_service_stays_the_server_after_the_twin_wait() {
+    publishServiceAndPods();
+    pipe(on("node-a", event(Observer.CLIENT, SHOP, 41000, DNS_SVC, 80, T0 + 5_000, T0 + 7_000, 300, 4000)));
+    pipe(event(Observer.CLIENT, "192.0.2.1", 50000, DB, 5432, T0 + 36_000, T0 + 36_999, 1, 1));
+    assertThat(connections.readValuesToList()).extracting(c -> c.getClient().getIp())
+        .containsExactly("192.0.2.1");
+    // stream time reaches close + 30 s: counted alone, in its close-time window
+    pipe(event(Observer.CLIENT, "192.0.2.1", 50001, DB, 5432, T0 + 36_000, T0 + 37_000, 1, 1));
+
+    List<Connection> out = connections.readValuesToList();
+    assertThat(out).extracting(c -> c.getClient().getIp()).containsExactlyInAnyOrder("192.0.2.1", "10.0.1.5");
+    Connection alone = out.stream().filter(c -> c.getClient().getIp().equals(SHOP)).findFirst().orElseThrow();
+    assertThat(alone.getServer()).isEqualTo(apiService());
+    assertThat(alone.getServerPort()).isEqualTo(80);
+    assertThat(alone.getService()).isEqualTo(apiService());
+    assertThat(alone.getServicePort()).isEqualTo(80);
+    assertThat(alone.getBytesClientToServer()).isEqualTo(300L);
+    assertThat(edges()).filteredOn(e -> e.key.key().startsWith("10.0.1.5|"))
+        .extracting(e -> e.key.key(), e -> e.key.window().start(), e -> e.value.getConnCount())
+        .containsExactly(tuple("10.0.1.5|shop-1|shop|shop>10.96.0.10|api|shop|api", T0, 1L));
+  }
+
+  @Test
+  void a_reused_client_port_through_a_service_pairs_each_connection_with_its_own_backend() {
+    publishServiceAndPods();
+    publish(new EndpointMetadata(BACKEND_2, "api-2", "shop", "api", "Deployment", EndpointKind.POD, "node-c",
+        T0 - 3_600_000));
+    pipe(event(Observer.CLIENT, SHOP, 41000, DNS_SVC, 80, T0 + 1_000, T0 + 2_000, 10, 20));
+    pipe(event(Observer.CLIENT, SHOP, 41000, DNS_SVC, 80, T0 + 5_000, T0 + 6_000, 30, 40));
+    pipe(event(Observer.SERVER, SHOP, 41000, BACKEND_2, 8080, T0 + 5_001, T0 + 5_999, 30, 40));
+    pipe(event(Observer.SERVER, SHOP, 41000, BACKEND, 8080, T0 + 1_001, T0 + 1_999, 10, 20));
+
+    assertThat(connections.readValuesToList())
+        .extracting(c -> c.getServer().getName(), Connection::getBytesClientToServer, c -> c.getService().getName())
+        .containsExactly(tuple("api-2", 30L, "api"), tuple("api-1", 10L, "api"));
+    assertThat(pendingObservations()).isEmpty();
+  }
+
+  @Test
+  void an_external_client_counts_at_once_from_the_server_side() {
+    pipe(event(Observer.SERVER, "192.0.2.7", 50000, DB, 5432, T0 + 1_000, T0 + 2_000, 5, 6));
+
+    List<Connection> out = connections.readValuesToList();
+    assertThat(out).extracting(Connection::getObserver, c -> c.getClient().getKind(), c -> c.getServer().getName())
+        .containsExactly(tuple(Observer.SERVER, EndpointKind.UNKNOWN, "db-0"));
+    assertThat(edges()).extracting(e -> e.key.key(), e -> e.key.window().start(), e -> e.value.getConnCount())
+        .containsExactly(tuple("192.0.2.7|192.0.2.7||>10.0.0.2|db-0|shop|db", T0, 1L));
+  }
+
+  @Test
+  void a_server_side_of_a_known_client_without_twin_counts_once_after_the_twin_wait_in_its_window() {
+    pipe(event(Observer.SERVER, WEB, 40000, DB, 5432, T0 + 1_000, T0 + 2_000, 10, 20));
+    // other connections move stream time: 1 ms before close + 30 s nothing, at close + 30 s the held one counts
+    pipe(event(Observer.CLIENT, "192.0.2.1", 50000, DB, 5432, T0 + 31_000, T0 + 31_999, 1, 1));
+    assertThat(connections.readValuesToList()).extracting(Connection::getClientPort).containsExactly(50000);
+    pipe(event(Observer.CLIENT, "192.0.2.1", 50001, DB, 5432, T0 + 31_000, T0 + 32_000, 1, 1));
+    assertThat(connections.readValuesToList()).extracting(Connection::getClientPort, Connection::getObserver)
+        .containsExactlyInAnyOrder(tuple(50001, Observer.CLIENT), tuple(40000, Observer.SERVER));
+    // a client twin arriving after that is not counted again
+    pipe(event(Observer.CLIENT, WEB, 40000, DB, 5432, T0 + 999, T0 + 2_001, 10, 20));
+    pipe(event(Observer.CLIENT, "192.0.2.1", 50002, DB, 5432, T0 + 100_000, T0 + 100_001, 1, 1));
+
+    assertThat(connections.readValuesToList()).extracting(Connection::getClientPort).containsExactly(50002);
+    assertThat(edges()).filteredOn(e -> e.key.key().equals(EDGE_WEB_DB))
+        .extracting(e -> e.key.window().start(), e -> e.value)
+        .containsExactly(tuple(T0, stats(web(), db(), 1, 0, 10, 20, 1_000, 1_000, T0 + 2_000)));
   }
 
   @Test
@@ -216,10 +354,27 @@ class ConnectionsTopologyTest {
   void both_joins_read_one_versioned_table_in_one_sub_topology() {
     TopologyDescription description = ConnectionsTopology.buildTopology(CONFIG).describe();
 
-    assertThat(description.subtopologies()).hasSize(2);
+    assertThat(description.subtopologies()).hasSize(3);
     assertThat(description.subtopologies()).filteredOn(s -> s.nodes().stream().map(TopologyDescription.Node::name)
             .toList().containsAll(List.of("name-client", "name-server", "metadata")))
         .hasSize(1);
+    // count-once runs after both names are known, repartitioned back by client IP
+    assertThat(description.subtopologies()).filteredOn(s -> s.nodes().stream().map(TopologyDescription.Node::name)
+            .toList().containsAll(List.of(ConnectionsTopology.BY_CLIENT_IP + "-repartition-source", "count-once")))
+        .hasSize(1);
+  }
+
+  /** Client pod shop-1 (node-a), Service api (cluster IP), its backend pod api-1 (node-b). */
+  private void publishServiceAndPods() {
+    publish(new EndpointMetadata(SHOP, "shop-1", "shop", "shop", "Deployment", EndpointKind.POD, "node-a",
+        T0 - 3_600_000));
+    publish(service(DNS_SVC, "api", "shop", T0 - 3_600_000));
+    publish(new EndpointMetadata(BACKEND, "api-1", "shop", "api", "Deployment", EndpointKind.POD, "node-b",
+        T0 - 3_600_000));
+  }
+
+  private static TcpConnectionEvent on(String node, TcpConnectionEvent e) {
+    return TcpConnectionEvent.newBuilder(e).setNode(node).build();
   }
 
   private void publish(EndpointMetadata m) {
@@ -252,6 +407,27 @@ class ConnectionsTopologyTest {
       it.forEachRemaining(all::add);
     }
     return all;
+  }
+
+  private List<KeyValue<String, String>> dueDeadlines() {
+    KeyValueStore<String, String> store = driver.getKeyValueStore(ConnectionsTopology.COUNT_ONCE_DUE_STORE);
+    List<KeyValue<String, String>> all = new ArrayList<>();
+    try (KeyValueIterator<String, String> it = store.all()) {
+      it.forEachRemaining(all::add);
+    }
+    return all;
+  }
+
+  private static Endpoint shop() {
+    return new Endpoint(SHOP, "shop-1", "shop", "shop", "Deployment", EndpointKind.POD, "node-a");
+  }
+
+  private static Endpoint backend(String ip, String name) {
+    return new Endpoint(ip, name, "shop", "api", "Deployment", EndpointKind.POD, "node-b");
+  }
+
+  private static Endpoint apiService() {
+    return new Endpoint(DNS_SVC, "api", "shop", "api", "Service", EndpointKind.SERVICE, null);
   }
 
   private static Endpoint web() {

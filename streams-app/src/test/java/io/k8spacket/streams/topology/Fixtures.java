@@ -40,6 +40,11 @@ public final class Fixtures {
         .build();
   }
 
+  /** A Service's metadata (cluster IP), seen at {@code changedAtMs}. */
+  public static EndpointMetadata service(String ip, String name, String namespace, long changedAtMs) {
+    return new EndpointMetadata(ip, name, namespace, name, "Service", EndpointKind.SERVICE, null, changedAtMs);
+  }
+
   /** A pod's metadata, seen at {@code changedAtMs}. */
   public static EndpointMetadata pod(String ip, String name, String namespace, String workload, long changedAtMs) {
     return new EndpointMetadata(ip, name, namespace, workload, "Deployment", EndpointKind.POD, "node-1",

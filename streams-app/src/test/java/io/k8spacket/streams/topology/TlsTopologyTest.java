@@ -266,7 +266,7 @@ class TlsTopologyTest {
             .toList().containsAll(List.of("metadata", "name-client", "name-server", "tls-name-client",
                 "tls-name-server")))
         .hasSize(1);
-    assertThat(description.subtopologies()).hasSize(4);
+    assertThat(description.subtopologies()).hasSize(5);
   }
 
   private void publish(EndpointMetadata m) {
