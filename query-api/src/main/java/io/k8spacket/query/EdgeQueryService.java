@@ -27,11 +27,15 @@ import java.util.Objects;
  * duration 70, max 40, covered range [10:00:30, 10:02). With {@code GroupBy.IP} it returns two edges,
  * {@code 10.0.0.1 -> <web-1 IP>} and {@code 10.0.0.2 -> <web-1 IP>}.
  *
+ * <p>Samples through a Service sum apart from direct ones: the grouped edge carries the Service's group
+ * ({@code shop/svc.web}). Under {@link GroupBy#SERVICE} the server side of such samples is that Service.
+ *
  * <p>A group's name is taken from its most recent sample (an IP reused by another pod shows the latest pod).
  */
 public final class EdgeQueryService {
   private static final Comparator<GroupedEdge> BY_KEYS =
-      Comparator.comparing((GroupedEdge e) -> e.src().key()).thenComparing(e -> e.dst().key());
+      Comparator.comparing((GroupedEdge e) -> e.src().key()).thenComparing(e -> e.dst().key())
+          .thenComparing(e -> e.service() == null ? "" : e.service().key());
 
   private final EdgeReader reader;
 
@@ -63,17 +67,23 @@ public final class EdgeQueryService {
       return new EdgeAggregate(List.of(), range.fromMs(), range.fromMs());
     }
     Map<String, Group> groups = latestGroups(samples, query.groupBy());
-    Map<List<String>, EdgeTotals> sums = new LinkedHashMap<>();
+    Map<PairKey, EdgeTotals> sums = new LinkedHashMap<>();
     for (EdgeSample s : samples) {
-      List<String> pair = List.of(query.groupBy().group(s.client()).key(),
-          query.groupBy().group(s.server()).key());
-      sums.merge(pair, EdgeTotals.of(s), EdgeTotals::plus);
+      sums.merge(PairKey.of(s, query.groupBy()), EdgeTotals.of(s), EdgeTotals::plus);
     }
     List<GroupedEdge> edges = new ArrayList<>(sums.size());
-    sums.forEach((pair, totals) ->
-        edges.add(new GroupedEdge(groups.get(pair.get(0)), groups.get(pair.get(1)), totals)));
+    sums.forEach((k, totals) -> edges.add(new GroupedEdge(groups.get(k.src()), groups.get(k.dst()),
+        k.service() == null ? null : groups.get(k.service()), totals)));
     edges.sort(BY_KEYS);
     return new EdgeAggregate(edges, Math.max(range.fromMs(), firstStart), Math.min(range.toMs(), lastEnd));
+  }
+
+  /** What one grouped edge sums over: the client group, the server group and the Service group (or null). */
+  private record PairKey(String src, String dst, String service) {
+    static PairKey of(EdgeSample s, GroupBy groupBy) {
+      String service = s.service() == null ? null : GroupBy.service(s.service()).key();
+      return new PairKey(groupBy.group(s.client()).key(), groupBy.server(s).key(), service);
+    }
   }
 
   /** For each group key, the group as named by the sample seen last (ties: the smaller name, for stability). */
@@ -82,7 +92,10 @@ public final class EdgeQueryService {
     Map<String, Long> seen = new HashMap<>();
     for (EdgeSample s : samples) {
       remember(groups, seen, groupBy.group(s.client()), s.lastSeenMs());
-      remember(groups, seen, groupBy.group(s.server()), s.lastSeenMs());
+      remember(groups, seen, groupBy.server(s), s.lastSeenMs());
+      if (s.service() != null) {
+        remember(groups, seen, GroupBy.service(s.service()), s.lastSeenMs());
+      }
     }
     return groups;
   }

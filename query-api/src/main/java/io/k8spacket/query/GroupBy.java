@@ -9,20 +9,28 @@ import java.util.Optional;
  * {@code .}.
  *
  * <pre>
- *                 ip          pod              workload           namespace
- * pod             10.0.0.7    shop/web-5d9-x   shop/web           shop
- * service         10.96.0.1   shop/svc.web     shop/svc.web       shop
- * node            10.0.0.2    node.worker-1    node.worker-1      node.worker-1
- * unknown (IP)    1.2.3.4     1.2.3.4          1.2.3.4            1.2.3.4
+ *                 ip          pod              workload / service   namespace
+ * pod             10.0.0.7    shop/web-5d9-x   shop/web             shop
+ * service         10.96.0.1   shop/svc.web     shop/svc.web         shop
+ * node            10.0.0.2    node.worker-1    node.worker-1        node.worker-1
+ * unknown (IP)    1.2.3.4     1.2.3.4          1.2.3.4              1.2.3.4
  * </pre>
+ *
+ * {@code SERVICE} groups endpoints as {@code WORKLOAD} does, except the server of a sample whose client
+ * connected to a Service: that server is grouped as the Service ({@link #server}). So {@code shop/frontend}
+ * calling pod {@code web-5c6b-x1} through Service {@code web} is {@code shop/frontend -> shop/svc.web}; a direct
+ * call to the same pod stays {@code shop/frontend -> shop/web}.
  */
 public enum GroupBy {
-  IP, POD, WORKLOAD, NAMESPACE;
+  IP, POD, WORKLOAD, SERVICE, NAMESPACE;
 
   /** The default grouping of the API. */
   public static final GroupBy DEFAULT = WORKLOAD;
 
-  /** The enum for a query-string value ({@code ip}, {@code pod}, {@code workload}, {@code namespace}). */
+  /**
+   * The enum for a query-string value ({@code ip}, {@code pod}, {@code workload}, {@code service},
+   * {@code namespace}).
+   */
   public static Optional<GroupBy> parse(String value) {
     for (GroupBy g : values()) {
       if (g.wireName().equals(value)) {
@@ -37,7 +45,28 @@ public enum GroupBy {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** The group this endpoint belongs to under this grouping. */
+  /** The group of a sample's server: its Service under {@code SERVICE} when it has one, else {@link #group}. */
+  public Group server(EdgeSample s) {
+    return this == SERVICE && s.service() != null ? service(s.service()) : group(s.server());
+  }
+
+  /**
+   * The group of a Service as a node of its own, the same in every grouping: key {@code ns/svc.name}, name the
+   * Service's name (as a Service endpoint is grouped under {@code WORKLOAD}).
+   */
+  public static Group service(EndpointView service) {
+    return WORKLOAD.group(service);
+  }
+
+  /**
+   * True when a sample through a Service is drawn as two graph edges, client -> Service -> backend: in the
+   * {@code pod} and {@code workload} views, where a Service is a node between them.
+   */
+  public boolean drawsServiceHop() {
+    return this == POD || this == WORKLOAD;
+  }
+
+  /** The group this endpoint belongs to under this grouping (a client, or a server without a Service). */
   public Group group(EndpointView e) {
     String kind = e.kind().toLowerCase(Locale.ROOT);
     if (this == IP) {
@@ -54,7 +83,7 @@ public enum GroupBy {
       return new Group(ns, ns, ns, ns);
     }
     if ("pod".equals(kind)) {
-      boolean byWorkload = this == WORKLOAD && e.workload() != null;
+      boolean byWorkload = (this == WORKLOAD || this == SERVICE) && e.workload() != null;
       String name = byWorkload ? e.workload() : e.name();
       return new Group(ns + "/" + name, name, ns, ns);
     }

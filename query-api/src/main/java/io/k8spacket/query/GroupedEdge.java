@@ -2,11 +2,28 @@ package io.k8spacket.query;
 
 import java.util.Objects;
 
-/** All connections from one client group to one server group in the queried range. */
-public record GroupedEdge(Group src, Group dst, EdgeTotals totals) {
+/**
+ * All connections from one client group to one server group through one Service (or none) in the queried
+ * range.
+ *
+ * @param service the group of the Service the clients connected to (key {@code ns/svc.name}, see
+ *     {@link GroupBy#service}), null for direct connections; equal to {@code dst} when the server is that
+ *     Service (no backend observed, or {@code group-by=service})
+ */
+public record GroupedEdge(Group src, Group dst, Group service, EdgeTotals totals) {
   public GroupedEdge {
     Objects.requireNonNull(src, "src");
     Objects.requireNonNull(dst, "dst");
     Objects.requireNonNull(totals, "totals");
+  }
+
+  /** Direct connections, no Service. */
+  public GroupedEdge(Group src, Group dst, EdgeTotals totals) {
+    this(src, dst, null, totals);
+  }
+
+  /** True when the edge went through a Service to a server group other than the Service's own. */
+  public boolean hasServiceHop() {
+    return service != null && !service.key().equals(dst.key());
   }
 }

@@ -8,9 +8,9 @@ import com.google.re2j.Pattern;
  * null pattern means no filter. A missing value (null namespace or workload) is matched as the empty string,
  * as the original stored {@code ""} for unknown namespaces.
  *
- * @param namespace keeps a sample when it matches the client's or the server's namespace
- * @param include keeps a sample when it matches the IP, name or workload of either end
- * @param exclude drops a sample when it matches the IP, name or workload of either end
+ * @param namespace keeps a sample when it matches the client's, the server's or the Service's namespace
+ * @param include keeps a sample when it matches the IP, name or workload of either end, or the Service's name
+ * @param exclude drops a sample when it matches the IP, name or workload of either end, or the Service's name
  */
 public record SampleFilter(Pattern namespace, Pattern include, Pattern exclude) {
   /** No filtering at all. */
@@ -20,17 +20,20 @@ public record SampleFilter(Pattern namespace, Pattern include, Pattern exclude) 
   public boolean test(EdgeSample sample) {
     EndpointView client = sample.client();
     EndpointView server = sample.server();
-    if (namespace != null && !(finds(namespace, client.namespace()) || finds(namespace, server.namespace()))) {
+    EndpointView service = sample.service();
+    if (namespace != null && !(finds(namespace, client.namespace()) || finds(namespace, server.namespace())
+        || (service != null && finds(namespace, service.namespace())))) {
       return false;
     }
-    if (include != null && !anyIdentity(include, client, server)) {
+    if (include != null && !anyIdentity(include, sample)) {
       return false;
     }
-    return exclude == null || !anyIdentity(exclude, client, server);
+    return exclude == null || !anyIdentity(exclude, sample);
   }
 
-  private static boolean anyIdentity(Pattern pattern, EndpointView client, EndpointView server) {
-    return identity(pattern, client) || identity(pattern, server);
+  private static boolean anyIdentity(Pattern pattern, EdgeSample s) {
+    return identity(pattern, s.client()) || identity(pattern, s.server())
+        || (s.service() != null && finds(pattern, s.service().name()));
   }
 
   private static boolean identity(Pattern pattern, EndpointView end) {

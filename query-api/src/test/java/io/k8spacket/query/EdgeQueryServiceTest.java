@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.re2j.Pattern;
+import io.k8spacket.query.nodegraph.GraphFixtures;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -158,5 +159,37 @@ class EdgeQueryServiceTest {
     reader.failWith(new StoreUnavailableException("rebalancing", null));
 
     assertThatThrownBy(() -> query(T0, T0 + MINUTE, GroupBy.IP)).isInstanceOf(StoreUnavailableException.class);
+  }
+
+  @Test
+  void service_grouping_groups_servers_behind_a_service_as_the_service() {
+    GraphFixtures.servicesScenario().edges(0, Long.MAX_VALUE).forEach(reader::add);
+    Group frontend = new Group("shop/frontend", "frontend", "shop", "shop");
+    Group web = new Group("shop/web", "web", "shop", "shop");
+    Group webService = new Group("shop/svc.web", "web", "shop", "shop");
+    Group kubeDns = new Group("kube-system/svc.kube-dns", "kube-dns", "kube-system", "kube-system");
+
+    assertThat(query(T0, T0 + 3 * MINUTE, GroupBy.SERVICE).edges()).containsExactly(
+        new GroupedEdge(frontend, webService, webService, new EdgeTotals(4, 1, 900, 1800, 75, 40,
+            T0 + MINUTE + 30_000)),
+        new GroupedEdge(frontend, web, new EdgeTotals(2, 0, 60, 120, 10, 6, T0 + MINUTE + 30_000)),
+        new GroupedEdge(web, kubeDns, kubeDns, new EdgeTotals(4, 0, 40, 80, 8, 4, T0 + 2 * MINUTE + 30_000)));
+  }
+
+  @Test
+  void edges_through_a_service_stay_apart_from_direct_ones_and_carry_the_service() {
+    GraphFixtures.servicesScenario().edges(0, Long.MAX_VALUE).forEach(reader::add);
+    Group frontend = new Group("shop/frontend", "frontend", "shop", "shop");
+    Group web = new Group("shop/web", "web", "shop", "shop");
+    Group webService = new Group("shop/svc.web", "web", "shop", "shop");
+    Group kubeDns = new Group("kube-system/svc.kube-dns", "kube-dns", "kube-system", "kube-system");
+
+    EdgeAggregate a = query(T0, T0 + 3 * MINUTE, GroupBy.WORKLOAD);
+
+    assertThat(a.edges()).containsExactly(
+        new GroupedEdge(frontend, web, new EdgeTotals(2, 0, 60, 120, 10, 6, T0 + MINUTE + 30_000)),
+        new GroupedEdge(frontend, web, webService, new EdgeTotals(4, 1, 900, 1800, 75, 40, T0 + MINUTE + 30_000)),
+        new GroupedEdge(web, kubeDns, kubeDns, new EdgeTotals(4, 0, 40, 80, 8, 4, T0 + 2 * MINUTE + 30_000)));
+    assertThat(a.edges()).extracting(GroupedEdge::hasServiceHop).containsExactly(false, true, false);
   }
 }

@@ -11,6 +11,7 @@ public final class Fixtures {
   public static final EndpointView FE_2 = pod("10.0.0.2", "shop", "frontend-7d9f-b2", "frontend");
   public static final EndpointView WEB_1 = pod("10.0.1.1", "shop", "web-5c6b-x1", "web");
   public static final EndpointView WEB_SVC = service("10.96.0.20", "shop", "web");
+  public static final EndpointView DNS_SVC = service("10.96.0.10", "kube-system", "kube-dns");
   public static final EndpointView DNS = pod("10.0.9.9", "kube-system", "coredns-55cb-k2", "coredns");
   public static final EndpointView NODE_1 = node("192.168.1.10", "worker-1");
   public static final EndpointView EXTERNAL = unknown("142.250.74.78");
@@ -39,5 +40,11 @@ public final class Fixtures {
     long start = T0 + minute * MINUTE;
     return new EdgeSample(start, start + MINUTE, client, server, conn, persistent, sent, received, durationMs,
         maxMs, start + 30_000);
+  }
+
+  /** The same sample through Service {@code service}: the client connected to its ClusterIP. */
+  public static EdgeSample through(EndpointView service, EdgeSample s) {
+    return new EdgeSample(s.windowStartMs(), s.windowEndMs(), s.client(), s.server(), service, s.connCount(),
+        s.connPersistent(), s.bytesSent(), s.bytesReceived(), s.durationMsSum(), s.maxDurationMs(), s.lastSeenMs());
   }
 }

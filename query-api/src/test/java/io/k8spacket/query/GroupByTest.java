@@ -60,12 +60,30 @@ class GroupByTest {
   }
 
   @Test
-  void parse_accepts_exactly_the_four_wire_names() {
+  void service_grouping_groups_the_server_behind_a_service_as_the_service_and_everything_else_by_workload() {
+    EdgeSample viaService = Fixtures.through(WEB_SVC, Fixtures.sample(0, FE_1, Fixtures.WEB_1, 1, 0, 1, 1, 1, 1));
+    EdgeSample direct = Fixtures.sample(0, FE_1, Fixtures.WEB_1, 1, 0, 1, 1, 1, 1);
+
+    assertThat(GroupBy.SERVICE.server(viaService)).isEqualTo(new Group("shop/svc.web", "web", "shop", "shop"));
+    assertThat(GroupBy.SERVICE.server(direct)).isEqualTo(new Group("shop/web", "web", "shop", "shop"));
+    assertThat(GroupBy.SERVICE.group(FE_1)).isEqualTo(new Group("shop/frontend", "frontend", "shop", "shop"));
+    assertThat(GroupBy.WORKLOAD.server(viaService)).isEqualTo(new Group("shop/web", "web", "shop", "shop"));
+    assertThat(GroupBy.service(WEB_SVC)).isEqualTo(new Group("shop/svc.web", "web", "shop", "shop"));
+  }
+
+  @Test
+  void only_the_pod_and_workload_views_draw_the_service_hop() {
+    assertThat(GroupBy.values()).filteredOn(GroupBy::drawsServiceHop).containsExactly(GroupBy.POD, GroupBy.WORKLOAD);
+  }
+
+  @Test
+  void parse_accepts_exactly_the_five_wire_names() {
     assertThat(GroupBy.parse("ip")).contains(GroupBy.IP);
     assertThat(GroupBy.parse("pod")).contains(GroupBy.POD);
     assertThat(GroupBy.parse("workload")).contains(GroupBy.WORKLOAD);
+    assertThat(GroupBy.parse("service")).contains(GroupBy.SERVICE);
     assertThat(GroupBy.parse("namespace")).contains(GroupBy.NAMESPACE);
     assertThat(GroupBy.parse("Workload")).isEmpty();
-    assertThat(GroupBy.parse("service")).isEmpty();
+    assertThat(GroupBy.parse("deployment")).isEmpty();
   }
 }

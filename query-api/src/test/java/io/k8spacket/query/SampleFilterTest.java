@@ -77,4 +77,17 @@ class SampleFilterTest {
     assertThat(all.test(FE_TO_WEB)).isTrue();
     assertThat(all.test(WEB_TO_DNS)).isFalse();
   }
+
+  @Test
+  void include_and_exclude_also_match_the_service_name_and_namespace_the_service_namespace() {
+    EndpointView checkout = Fixtures.service("10.96.0.30", "edge", "checkout");
+    EdgeSample viaCheckout = Fixtures.through(checkout, FE_TO_WEB);
+
+    assertThat(include("^checkout$").test(viaCheckout)).isTrue();
+    assertThat(include("^checkout$").test(FE_TO_WEB)).isFalse();
+    assertThat(exclude("^checkout$").test(viaCheckout)).isFalse();
+    assertThat(exclude("^checkout$").test(FE_TO_WEB)).isTrue();
+    assertThat(namespace("^edge$").test(viaCheckout)).isTrue();
+    assertThat(namespace("^edge$").test(FE_TO_WEB)).isFalse();
+  }
 }

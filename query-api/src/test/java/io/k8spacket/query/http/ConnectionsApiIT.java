@@ -70,7 +70,7 @@ class ConnectionsApiIT {
     assertThat(rows).hasSize(1);
     assertThat(rows.get(0)).isEqualTo(JSON.readTree("""
         {"src":"10.0.0.1","srcName":"frontend-7d9f-a1","srcNamespace":"shop",
-         "dst":"10.0.1.1","dstName":"web-5c6b-x1","dstNamespace":"shop",
+         "dst":"10.0.1.1","dstName":"web-5c6b-x1","dstNamespace":"shop","service":"","serviceNamespace":"",
          "connCount":9,"connPersistent":3,"bytesSent":5400,"bytesReceived":10000,
          "duration":100070,"maxDuration":90000,"lastSeen":"2026-05-12T10:02:30Z"}"""));
     assertThat(rows.get(0).get("connCount").isIntegralNumber()).isTrue();

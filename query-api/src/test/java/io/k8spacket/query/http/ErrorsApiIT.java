@@ -36,7 +36,7 @@ class ErrorsApiIT {
       "from=1717000000 | parameter 'from' looks like epoch seconds (1717000000); send epoch milliseconds",
       "to=1717021600 | parameter 'to' looks like epoch seconds (1717021600); send epoch milliseconds",
       "from=1717021600000&to=1717000000000 | parameter 'from' (1717021600000) must not be after parameter 'to' (1717000000000)",
-      "group-by=service | parameter 'group-by' must be one of ip, pod, workload, namespace, was 'service'",
+      "group-by=deployment | parameter 'group-by' must be one of ip, pod, workload, service, namespace, was 'deployment'",
   })
   void bad_parameters_are_400_with_a_json_error_naming_the_parameter(String query, String message) {
     assertError(api.get("/nodegraph/connections?" + query), 400, message);

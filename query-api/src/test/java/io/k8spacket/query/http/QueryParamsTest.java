@@ -88,8 +88,8 @@ class QueryParamsTest {
 
   @Test
   void unknown_group_by_is_refused_listing_the_choices() {
-    assertBad("parameter 'group-by' must be one of ip, pod, workload, namespace, was 'service'",
-        "group-by", "service");
+    assertBad("parameter 'group-by' must be one of ip, pod, workload, service, namespace, was 'deployment'",
+        "group-by", "deployment");
   }
 
   @Test

@@ -1,11 +1,14 @@
 package io.k8spacket.query.nodegraph;
 
 import static io.k8spacket.query.Fixtures.DNS;
+import static io.k8spacket.query.Fixtures.DNS_SVC;
 import static io.k8spacket.query.Fixtures.EXTERNAL;
 import static io.k8spacket.query.Fixtures.FE_1;
 import static io.k8spacket.query.Fixtures.FE_2;
 import static io.k8spacket.query.Fixtures.WEB_1;
+import static io.k8spacket.query.Fixtures.WEB_SVC;
 import static io.k8spacket.query.Fixtures.sample;
+import static io.k8spacket.query.Fixtures.through;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,6 +28,8 @@ public final class GraphFixtures {
   public static final String WEB = "shop/web";
   public static final String COREDNS = "kube-system/coredns";
   public static final String EXT = "142.250.74.78";
+  public static final String WEB_SERVICE = "shop/svc.web";
+  public static final String KUBE_DNS = "kube-system/svc.kube-dns";
 
   private GraphFixtures() {}
 
@@ -38,6 +43,19 @@ public final class GraphFixtures {
         sample(1, FE_2, WEB_1, 1, 0, 3000, 6000, 15, 15),
         sample(1, WEB_1, DNS, 8, 0, 1440, 2880, 16, 4),
         sample(2, FE_1, EXTERNAL, 2, 2, 36000, 184320, 30000, 20000));
+  }
+
+  /**
+   * Three minutes through Services, to be queried as [T0, T0+3min) = 180 s: frontend -> Service web -> pod
+   * web-5c6b-x1 (4 connections over two frontend pods), frontend -> the same pod directly (2), and web ->
+   * Service kube-dns without an observed backend (4: the server is the Service itself).
+   */
+  public static InMemoryEdgeReader servicesScenario() {
+    return new InMemoryEdgeReader().add(
+        through(WEB_SVC, sample(0, FE_1, WEB_1, 3, 1, 600, 1200, 60, 40)),
+        through(WEB_SVC, sample(1, FE_2, WEB_1, 1, 0, 300, 600, 15, 15)),
+        sample(1, FE_1, WEB_1, 2, 0, 60, 120, 10, 6),
+        through(DNS_SVC, sample(2, WEB_1, DNS_SVC, 4, 0, 40, 80, 8, 4)));
   }
 
   /** The original's fields answer, from test resources (see k8spacket-fields/SOURCE.md). */

@@ -5,7 +5,9 @@ import static io.k8spacket.query.Fixtures.T0;
 import static io.k8spacket.query.nodegraph.GraphFixtures.COREDNS;
 import static io.k8spacket.query.nodegraph.GraphFixtures.EXT;
 import static io.k8spacket.query.nodegraph.GraphFixtures.FRONTEND;
+import static io.k8spacket.query.nodegraph.GraphFixtures.KUBE_DNS;
 import static io.k8spacket.query.nodegraph.GraphFixtures.WEB;
+import static io.k8spacket.query.nodegraph.GraphFixtures.WEB_SERVICE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
@@ -100,5 +102,86 @@ class NodeGraphServiceTest {
 
     assertThat(g.nodes()).isEmpty();
     assertThat(g.edges()).isEmpty();
+  }
+
+  @Test
+  void workload_view_draws_a_service_between_client_and_backend() {
+    NodeGraph g = servicesGraph(StatsType.CONNECTION, GroupBy.WORKLOAD);
+
+    assertThat(g.nodes()).containsExactly(
+        new Node(KUBE_DNS, "kube-dns", "kube-system", "all: 4", "persistent: 0", 0, 1, 0),
+        new Node(FRONTEND, "frontend", "shop", "all: N/A", "persistent: N/A", 0, 0, 0),
+        new Node(WEB_SERVICE, "web", "shop", "all: 4", "persistent: 1", 0.25, 0.75, 0),
+        new Node(WEB, "web", "shop", "all: 6", "persistent: 1", 1.0 / 6, 5.0 / 6, 0));
+    assertThat(g.edges()).containsExactly(
+        new Edge("shop/frontend->shop/svc.web", FRONTEND, WEB_SERVICE, "all: 4", "persistent: 1"),
+        new Edge("shop/frontend->shop/web", FRONTEND, WEB, "all: 2", "persistent: 0"),
+        new Edge("shop/svc.web->shop/web", WEB_SERVICE, WEB, "all: 4", "persistent: 1"),
+        new Edge("shop/web->kube-system/svc.kube-dns", WEB, KUBE_DNS, "all: 4", "persistent: 0"));
+  }
+
+  @Test
+  void a_service_node_counts_its_bytes_once_as_a_server() {
+    NodeGraph g = servicesGraph(StatsType.BYTES, GroupBy.WORKLOAD);
+
+    assertThat(g.nodes()).filteredOn(n -> n.id().startsWith("shop/")).containsExactly(
+        new Node(FRONTEND, "frontend", "shop", "recv: 10.67B/s", "resp: 5.33B/s", 1920.0 / 2880, 960.0 / 2880, 0),
+        new Node(WEB_SERVICE, "web", "shop", "recv: 5.00B/s", "resp: 10.00B/s", 900.0 / 2700, 1800.0 / 2700, 0),
+        new Node(WEB, "web", "shop", "recv: 5.78B/s", "resp: 10.89B/s", 1040.0 / 3000, 1960.0 / 3000, 0));
+    assertThat(g.edges()).extracting(Edge::id, Edge::mainStat, Edge::secondaryStat).containsExactly(
+        tuple("shop/frontend->shop/svc.web", "sent: 5.00B/s", "recv: 10.00B/s"),
+        tuple("shop/frontend->shop/web", "sent: 0.33B/s", "recv: 0.67B/s"),
+        tuple("shop/svc.web->shop/web", "sent: 5.00B/s", "recv: 10.00B/s"),
+        tuple("shop/web->kube-system/svc.kube-dns", "sent: 0.22B/s", "recv: 0.44B/s"));
+  }
+
+  @Test
+  void pod_view_draws_the_service_hop_to_the_backend_pod() {
+    NodeGraph g = servicesGraph(StatsType.CONNECTION, GroupBy.POD);
+
+    assertThat(g.edges()).extracting(Edge::id).containsExactly(
+        "shop/frontend-7d9f-a1->shop/svc.web", "shop/frontend-7d9f-a1->shop/web-5c6b-x1",
+        "shop/frontend-7d9f-b2->shop/svc.web", "shop/svc.web->shop/web-5c6b-x1",
+        "shop/web-5c6b-x1->kube-system/svc.kube-dns");
+    assertThat(g.edges()).filteredOn(e -> e.id().equals("shop/svc.web->shop/web-5c6b-x1"))
+        .extracting(Edge::mainStat).containsExactly("all: 4");
+  }
+
+  @Test
+  void service_view_ends_edges_through_a_service_at_the_service() {
+    NodeGraph g = servicesGraph(StatsType.CONNECTION, GroupBy.SERVICE);
+
+    assertThat(g.nodes()).containsExactly(
+        new Node(KUBE_DNS, "kube-dns", "kube-system", "all: 4", "persistent: 0", 0, 1, 0),
+        new Node(FRONTEND, "frontend", "shop", "all: N/A", "persistent: N/A", 0, 0, 0),
+        new Node(WEB_SERVICE, "web", "shop", "all: 4", "persistent: 1", 0.25, 0.75, 0),
+        new Node(WEB, "web", "shop", "all: 2", "persistent: 0", 0, 1, 0));
+    assertThat(g.edges()).containsExactly(
+        new Edge("shop/frontend->shop/svc.web", FRONTEND, WEB_SERVICE, "all: 4", "persistent: 1"),
+        new Edge("shop/frontend->shop/web", FRONTEND, WEB, "all: 2", "persistent: 0"),
+        new Edge("shop/web->kube-system/svc.kube-dns", WEB, KUBE_DNS, "all: 4", "persistent: 0"));
+  }
+
+  @Test
+  void ip_and_namespace_views_draw_no_service_hop() {
+    assertThat(servicesGraph(StatsType.CONNECTION, GroupBy.IP).edges()).extracting(Edge::id, Edge::mainStat)
+        .containsExactly(tuple("10.0.0.1->10.0.1.1", "all: 5"), tuple("10.0.0.2->10.0.1.1", "all: 1"),
+            tuple("10.0.1.1->10.96.0.10", "all: 4"));
+    assertThat(servicesGraph(StatsType.CONNECTION, GroupBy.NAMESPACE).edges()).extracting(Edge::id, Edge::mainStat)
+        .containsExactly(tuple("shop->kube-system", "all: 4"), tuple("shop->shop", "all: 6"));
+  }
+
+  @Test
+  void every_mode_and_grouping_of_the_services_scenario_keeps_the_node_graph_invariants() {
+    for (StatsType type : StatsType.values()) {
+      for (GroupBy groupBy : GroupBy.values()) {
+        GraphFixtures.assertInvariants(servicesGraph(type, groupBy));
+      }
+    }
+  }
+
+  private static NodeGraph servicesGraph(StatsType type, GroupBy groupBy) {
+    return new NodeGraphService(new EdgeQueryService(GraphFixtures.servicesScenario())).graph(
+        new EdgeQuery(new TimeRange(T0, T0 + 3 * MINUTE), SampleFilter.NONE, groupBy), type);
   }
 }

@@ -74,8 +74,9 @@ public final class EdgeStoreReader implements EdgeReader {
   }
 
   static EdgeSample sample(Windowed<String> key, EdgeStats s) {
+    EndpointView service = s.getService() == null ? null : view(s.getService());
     return new EdgeSample(key.window().start(), key.window().end(), view(s.getClient()), view(s.getServer()),
-        s.getConnCount(), s.getConnPersistent(), s.getBytesClientToServer(), s.getBytesServerToClient(),
+        service, s.getConnCount(), s.getConnPersistent(), s.getBytesClientToServer(), s.getBytesServerToClient(),
         s.getDurationMsSum(), s.getMaxDurationMs(), s.getLastSeenMs());
   }
 

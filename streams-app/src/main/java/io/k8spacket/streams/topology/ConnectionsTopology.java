@@ -53,6 +53,8 @@ import org.apache.kafka.streams.state.WindowStore;
  * sends it to pod 10.0.2.7:8080 on another node. The client socket reports 10.0.1.5:41000 → 10.96.0.10:80,
  * the server socket 10.0.1.5:41000 → 10.0.2.7:8080; they pair by client IP and port, and one connection is
  * counted: the client side's, with server = the backend pod (port 8080) and service = the Service (port 80).
+ * Its edge key ends with the Service's identity ({@code …>10.0.2.7|api-1|shop|api>10.96.0.10|api|shop|api}), so
+ * it stays apart from direct connections to the backend, and the edge's {@code service} is set.
  */
 public final class ConnectionsTopology {
   /** Windowed store of {@link EdgeStats} per edge key; read by the query API. */
@@ -141,7 +143,7 @@ public final class ConnectionsTopology {
         .windowedBy(TimeWindows.ofSizeAndGrace(config.windowSize(), config.windowGrace()))
         .aggregate(EdgeAggregator::empty, new EdgeAggregator(config.persistentThreshold()), Named.as("edges"),
             Materialized.<String, EdgeStats, WindowStore<Bytes, byte[]>>as(EDGE_STORE)
-                .withKeySerde(keys).withValueSerde(AvroSerde.of(EdgeStats.class))
+                .withKeySerde(keys).withValueSerde(EdgeStatsSerde.create())
                 .withRetention(config.edgeRetention()));
   }
 

@@ -20,7 +20,7 @@ public final class EdgeAggregator implements Aggregator<String, Connection, Edge
 
   /** The aggregate before the first connection; its endpoints are set by the first {@link #apply}. */
   public static EdgeStats empty() {
-    return new EdgeStats(null, null, 0L, 0L, 0L, 0L, 0L, 0L, 0L);
+    return new EdgeStats(null, null, 0L, 0L, 0L, 0L, 0L, 0L, 0L, null);
   }
 
   @Override
@@ -31,6 +31,7 @@ public final class EdgeAggregator implements Aggregator<String, Connection, Edge
     return EdgeStats.newBuilder()
         .setClient(c.getClient())
         .setServer(c.getServer())
+        .setService(c.getService())
         .setConnCount(agg.getConnCount() + 1)
         .setConnPersistent(agg.getConnPersistent() + (persistent ? 1 : 0))
         .setBytesClientToServer(agg.getBytesClientToServer() + c.getBytesClientToServer())

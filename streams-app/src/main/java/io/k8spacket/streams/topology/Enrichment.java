@@ -96,10 +96,14 @@ public final class Enrichment {
 
   /**
    * Key of the edge store: both endpoints' identity (IP, name, namespace, workload), so the query layer can
-   * still group by IP, pod, workload or namespace. Example: {@code 10.0.0.1|web-1|shop|web>10.0.0.2|db-0|shop|db}.
+   * still group by IP, pod, workload or namespace, and the Service's when the client connected to a ClusterIP,
+   * so edges through a Service and direct ones stay apart. Examples:
+   * {@code 10.0.0.1|web-1|shop|web>10.0.0.2|db-0|shop|db} (direct) and
+   * {@code 10.0.1.5|shop-1|shop|shop>10.0.2.7|api-1|shop|api>10.96.0.10|api|shop|api} (through Service api).
    */
   public static String edgeKey(String serverIp, Connection c) {
-    return identity(c.getClient()) + ">" + identity(c.getServer());
+    String direct = identity(c.getClient()) + ">" + identity(c.getServer());
+    return c.getService() == null ? direct : direct + ">" + identity(c.getService());
   }
 
   /** {@code ip|name|namespace|workload}: one side of an edge key. */

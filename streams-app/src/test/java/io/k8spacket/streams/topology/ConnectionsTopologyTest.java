@@ -168,8 +168,8 @@ class ConnectionsTopologyTest {
     assertThat(c.getBytesServerToClient()).isEqualTo(4000L);
     assertThat(c.getCloseTimeNs()).isEqualTo((T0 + 7_000) * 1_000_000L);
     assertThat(edges()).extracting(e -> e.key.key(), e -> e.key.window().start(), e -> e.value)
-        .containsExactly(tuple("10.0.1.5|shop-1|shop|shop>10.0.2.7|api-1|shop|api", T0,
-            stats(shop(), backend(BACKEND, "api-1"), 1, 0, 300, 4000, 2_000, 2_000, T0 + 7_000)));
+        .containsExactly(tuple("10.0.1.5|shop-1|shop|shop>10.0.2.7|api-1|shop|api>10.96.0.10|api|shop|api", T0,
+            stats(shop(), backend(BACKEND, "api-1"), apiService(), 1, 0, 300, 4000, 2_000, 2_000, T0 + 7_000)));
     assertThat(pendingObservations()).isEmpty();
     assertThat(dueDeadlines()).isEmpty();
   }
@@ -193,8 +193,26 @@ class ConnectionsTopologyTest {
     assertThat(alone.getServicePort()).isEqualTo(80);
     assertThat(alone.getBytesClientToServer()).isEqualTo(300L);
     assertThat(edges()).filteredOn(e -> e.key.key().startsWith("10.0.1.5|"))
-        .extracting(e -> e.key.key(), e -> e.key.window().start(), e -> e.value.getConnCount())
-        .containsExactly(tuple("10.0.1.5|shop-1|shop|shop>10.96.0.10|api|shop|api", T0, 1L));
+        .extracting(e -> e.key.key(), e -> e.key.window().start(), e -> e.value)
+        .containsExactly(tuple("10.0.1.5|shop-1|shop|shop>10.96.0.10|api|shop|api>10.96.0.10|api|shop|api", T0,
+            stats(shop(), apiService(), apiService(), 1, 0, 300, 4000, 2_000, 2_000, T0 + 7_000)));
+  }
+
+  @Test
+  void edges_through_a_service_and_direct_ones_to_the_same_backend_stay_apart_in_the_edge_store() {
+    publishServiceAndPods();
+    pipe(on("node-a", event(Observer.CLIENT, SHOP, 41000, DNS_SVC, 80, T0 + 5_000, T0 + 7_000, 300, 4000)));
+    pipe(on("node-b", event(Observer.SERVER, SHOP, 41000, BACKEND, 8080, T0 + 5_001, T0 + 6_999, 299, 3999)));
+    pipe(on("node-a", event(Observer.CLIENT, SHOP, 41001, BACKEND, 8080, T0 + 8_000, T0 + 9_000, 10, 20)));
+    pipe(on("node-b", event(Observer.SERVER, SHOP, 41001, BACKEND, 8080, T0 + 8_001, T0 + 8_999, 10, 20)));
+
+    assertThat(edges()).extracting(e -> e.key.key(), e -> e.value)
+        .containsExactlyInAnyOrder(
+            tuple("10.0.1.5|shop-1|shop|shop>10.0.2.7|api-1|shop|api>10.96.0.10|api|shop|api",
+                stats(shop(), backend(BACKEND, "api-1"), apiService(), 1, 0, 300, 4000, 2_000, 2_000, T0 + 7_000)),
+            tuple("10.0.1.5|shop-1|shop|shop>10.0.2.7|api-1|shop|api",
+                stats(shop(), backend(BACKEND, "api-1"), 1, 0, 10, 20, 1_000, 1_000, T0 + 9_000)));
+    assertThat(pendingObservations()).isEmpty();
   }
 
   @Test
@@ -440,6 +458,12 @@ class ConnectionsTopologyTest {
 
   private static EdgeStats stats(Endpoint client, Endpoint server, long count, long persistent, long c2s,
       long s2c, long durationSum, long maxDuration, long lastSeen) {
-    return new EdgeStats(client, server, count, persistent, c2s, s2c, durationSum, maxDuration, lastSeen);
+    return stats(client, server, null, count, persistent, c2s, s2c, durationSum, maxDuration, lastSeen);
+  }
+
+  private static EdgeStats stats(Endpoint client, Endpoint server, Endpoint service, long count, long persistent,
+      long c2s, long s2c, long durationSum, long maxDuration, long lastSeen) {
+    return new EdgeStats(client, server, count, persistent, c2s, s2c, durationSum, maxDuration, lastSeen,
+        service);
   }
 }

@@ -103,7 +103,7 @@ class ExternalServerNamesTest {
         .containsExactly(tuple("shop/web", server));
     assertThat(edges()).extracting(e -> e.key.key(), e -> e.key.window().start(), e -> e.value)
         .containsExactly(tuple("10.0.0.1|web-1|shop|web>93.184.216.34|example.org||", T0,
-            new EdgeStats(web(), server, 1L, 0L, 10L, 20L, 4_000L, 4_000L, T0 + 5_000)));
+            new EdgeStats(web(), server, 1L, 0L, 10L, 20L, 4_000L, 4_000L, T0 + 5_000, null)));
     assertThat(serverNameAt(EXAMPLE, T0 + 5_000)).isEqualTo("example.org");
   }
 
