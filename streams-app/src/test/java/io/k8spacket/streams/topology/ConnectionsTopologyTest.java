@@ -300,6 +300,26 @@ class ConnectionsTopologyTest {
   }
 
   @Test
+  void a_late_connection_within_the_grace_counts_in_its_window_and_one_beyond_the_grace_is_dropped() {
+    // grace is 2 min: window [T0, T0+60s) accepts records until stream time passes T0+180s
+    pipe(event(Observer.CLIENT, WEB, 41001, DB, 5432, T0 + 9_000, T0 + 10_000, 1, 10));
+    pipe(event(Observer.CLIENT, WEB, 41002, DB, 5432, T0 + 169_000, T0 + 170_000, 2, 20)); // stream time T0+170s
+    pipe(event(Observer.CLIENT, WEB, 41003, DB, 5432, T0 + 49_000, T0 + 50_000, 4, 40));   // late, within grace
+    pipe(event(Observer.CLIENT, WEB, 41004, DB, 5432, T0 + 189_000, T0 + 190_000, 8, 80)); // stream time T0+190s
+    pipe(event(Observer.CLIENT, WEB, 41005, DB, 5432, T0 + 54_000, T0 + 55_000, 16, 160)); // late, beyond grace
+
+    assertThat(edges()).extracting(e -> e.key.window().start(), e -> e.value.getConnCount(),
+            e -> e.value.getBytesClientToServer(), e -> e.value.getBytesServerToClient())
+        .containsExactly(
+            tuple(T0, 2L, 1L + 4L, 10L + 40L),          // on time + late within the grace; not the one beyond
+            tuple(T0 + 120_000, 1L, 2L, 20L),
+            tuple(T0 + 180_000, 1L, 8L, 80L));
+    // the enriched topic still carries every connection: only the expired window refuses it
+    assertThat(connections.readValuesToList()).extracting(Connection::getClientPort)
+        .containsExactly(41001, 41002, 41003, 41004, 41005);
+  }
+
+  @Test
   void both_ends_are_named_by_who_held_the_ip_at_close_time() {
     String ip = "10.0.0.9";
     String client = "10.0.0.8";
