@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.k8spacket.avro.CloseKind;
+import io.k8spacket.avro.EndpointMetadata;
 import io.k8spacket.avro.Observer;
 import io.k8spacket.avro.TcpConnectionEvent;
 import io.k8spacket.schema.AvroSerde;
@@ -58,31 +59,26 @@ class StandaloneIT {
   private static final String V6_SERVER = "fd00:231:42::2";
   private static final String V4_TLS_CLIENT = "10.231.42.3";
   private static final String V6_TLS_CLIENT = "fd00:231:42::3";
+  private static final String V4_API = "10.231.42.4";
+  private static final String V4_MOVING = "10.231.42.5";
   private static final String OUR_HOSTS = "^(10\\.231\\.42\\.|fd00:231:42:)";
-  /** The TCP test looks at hosts 1 and 2 only; host 3 makes the TLS test's connections. */
-  private static final String TLS_CLIENT_HOST = "^(10\\.231\\.42\\.3|fd00:231:42::3)$";
+  /** The TCP test looks at hosts 1 and 2 only; 3 makes the TLS test's connections, 4 and 5 the re-assignment's. */
+  private static final String OTHER_TESTS_HOSTS = "^(10\\.231\\.42\\.[345]|fd00:231:42::[345])$";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private static TestNetwork net;
   private static StandaloneStack stack;
+  private static Path metadata;
   private static TestPki.Chain pki;
 
   @BeforeAll
   static void startEverything() throws Exception {
     TestNetwork.assumeRoot("the standalone stack loads eBPF programs and the test makes network namespaces");
-    net = TestNetwork.createBridged(NET, 3);
+    net = TestNetwork.createBridged(NET, 5);
     Path work = Files.createDirectories(Path.of("target", "it-standalone"));
-    Path metadata = work.resolve("metadata.yaml");
-    Files.writeString(metadata, """
-        endpoints:
-          - {ip: %s, name: web-7d9f4-abcde, namespace: shop, workload: web, workloadKind: Deployment, kind: pod, node: n1}
-          - {ip: %s, name: web-7d9f4-abcde, namespace: shop, workload: web, workloadKind: Deployment, kind: pod, node: n1}
-          - {ip: %s, name: db-0, namespace: data, workload: db, workloadKind: StatefulSet, kind: pod, node: n1}
-          - {ip: %s, name: db-0, namespace: data, workload: db, workloadKind: StatefulSet, kind: pod, node: n1}
-          - {ip: %s, name: report-28815, namespace: batch, workload: report, workloadKind: CronJob, kind: pod, node: n1}
-          - {ip: %s, name: report-28815, namespace: batch, workload: report, workloadKind: CronJob, kind: pod, node: n1}
-        """.formatted(V4_CLIENT, V6_CLIENT, V4_SERVER, V6_SERVER, V4_TLS_CLIENT, V6_TLS_CLIENT));
+    metadata = work.resolve("metadata.yaml");
+    Files.writeString(metadata, metadataYaml("cache-0", "data", "cache", "StatefulSet"));
     pki = TestPki.create(work, "shop.example.test", List.of("DNS:shop.example.test", "IP:" + V4_SERVER), 30);
     stack = StandaloneStack.start(new UpOptions(Optional.of(metadata), 0, 0,
         work.resolve("data-" + UUID.randomUUID())),
@@ -129,7 +125,7 @@ class StandaloneIT {
     // 2. the API by IP: each connection counted once, exact sums per edge
     String range = "&from=" + (from - 60_000) + "&to=" + (System.currentTimeMillis() + 120_000)
         + "&include=" + URLEncoder.encode(OUR_HOSTS, StandardCharsets.UTF_8)
-        + "&exclude=" + URLEncoder.encode(TLS_CLIENT_HOST, StandardCharsets.UTF_8);
+        + "&exclude=" + URLEncoder.encode(OTHER_TESTS_HOSTS, StandardCharsets.UTF_8);
     JsonNode byIp = awaitRows("group-by=ip" + range, 2, 5);
     assertEdge(row(byIp, V4_CLIENT, V4_SERVER), "web-7d9f4-abcde", "shop", "db-0", "data",
         4, 123457 + 1000 + 4000, 765433 + 5); // 3 established + the refused attempt
@@ -199,6 +195,56 @@ class StandaloneIT {
     assertThat(ours.get("notAfter").asText()).isEqualTo(pki.leaf().getNotAfter().toInstant().toString());
     assertThat(ours.get("daysLeft").asLong()).isBetween(29L, 30L);
     assertThat(ours.get("clients")).extracting(c -> c.get("workload").asText()).containsExactly("report");
+  }
+
+  @Test
+  void an_ip_reassigned_in_the_metadata_file_mid_run_gives_two_named_edges_with_exact_counts() throws Exception {
+    long from = System.currentTimeMillis();
+    awaitMetadataPublished();
+    TestHost api = net.host(4);
+    TestHost moving = net.host(5);
+    Traffic.exchange(api, moving, moving.ipv4(), 1111, 222, CloseOrder.CLIENT_FIRST);
+    Traffic.exchange(api, moving, moving.ipv4(), 3333, 444, CloseOrder.SERVER_FIRST);
+
+    // host 5's IP goes from pod cache-0 to pod queue-0: it takes effect from the time the file change is seen
+    Files.writeString(metadata, metadataYaml("queue-0", "jobs", "queue", "Deployment"));
+    awaitMetadataName(V4_MOVING, "queue-0");
+    Traffic.exchange(api, moving, moving.ipv4(), 5555, 666, CloseOrder.CLIENT_FIRST);
+
+    String query = "group-by=pod&from=" + (from - 60_000) + "&to=" + (System.currentTimeMillis() + 120_000)
+        + "&include=" + URLEncoder.encode("^10\\.231\\.42\\.[45]$", StandardCharsets.UTF_8);
+    JsonNode rows = awaitRows(query, 2, 3);
+    assertEdge(row(rows, "shop/api-5f6d7", "data/cache-0"), "api-5f6d7", "shop", "cache-0", "data", 2,
+        1111 + 3333, 222 + 444);
+    assertEdge(row(rows, "shop/api-5f6d7", "jobs/queue-0"), "api-5f6d7", "shop", "queue-0", "jobs", 1, 5555, 666);
+  }
+
+  /** The metadata file with host 5's IP held by the given pod; every other host as in the other tests. */
+  private static String metadataYaml(String movingPod, String movingNamespace, String movingWorkload,
+      String movingKind) {
+    return """
+        endpoints:
+          - {ip: %s, name: web-7d9f4-abcde, namespace: shop, workload: web, workloadKind: Deployment, kind: pod, node: n1}
+          - {ip: %s, name: web-7d9f4-abcde, namespace: shop, workload: web, workloadKind: Deployment, kind: pod, node: n1}
+          - {ip: %s, name: db-0, namespace: data, workload: db, workloadKind: StatefulSet, kind: pod, node: n1}
+          - {ip: %s, name: db-0, namespace: data, workload: db, workloadKind: StatefulSet, kind: pod, node: n1}
+          - {ip: %s, name: report-28815, namespace: batch, workload: report, workloadKind: CronJob, kind: pod, node: n1}
+          - {ip: %s, name: report-28815, namespace: batch, workload: report, workloadKind: CronJob, kind: pod, node: n1}
+          - {ip: %s, name: api-5f6d7, namespace: shop, workload: api, workloadKind: Deployment, kind: pod, node: n1}
+          - {ip: %s, name: %s, namespace: %s, workload: %s, workloadKind: %s, kind: pod, node: n1}
+        """.formatted(V4_CLIENT, V6_CLIENT, V4_SERVER, V6_SERVER, V4_TLS_CLIENT, V6_TLS_CLIENT, V4_API,
+        V4_MOVING, movingPod, movingNamespace, movingWorkload, movingKind);
+  }
+
+  /** Waits until the metadata topic names {@code ip} {@code name}: the file change has been seen. */
+  private static void awaitMetadataName(String ip, String name) {
+    AvroSerde<EndpointMetadata> serde = AvroSerde.of(EndpointMetadata.class);
+    try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+      consumer.subscribe(List.of(Topics.METADATA));
+      await().atMost(Duration.ofSeconds(60)).until(() -> StreamSupport.stream(
+              consumer.poll(Duration.ofMillis(200)).spliterator(), false)
+          .anyMatch(r -> r.key().equals(ip) && r.value() != null && serde.decode(r.value()).getName().equals(name)));
+    }
   }
 
   /** Runs openssl s_server in {@code server} for one connection and s_client in {@code client}; s_client's output. */
@@ -286,7 +332,8 @@ class StandaloneIT {
       List<String> ips = new ArrayList<>();
       await().atMost(Duration.ofSeconds(60)).until(() -> {
         consumer.poll(Duration.ofMillis(200)).forEach(r -> ips.add(r.key()));
-        return ips.containsAll(List.of(V4_CLIENT, V6_CLIENT, V4_SERVER, V6_SERVER, V4_TLS_CLIENT, V6_TLS_CLIENT));
+        return ips.containsAll(List.of(V4_CLIENT, V6_CLIENT, V4_SERVER, V6_SERVER, V4_TLS_CLIENT, V6_TLS_CLIENT,
+            V4_API, V4_MOVING));
       });
     }
   }
@@ -299,7 +346,7 @@ class StandaloneIT {
       await().atMost(Duration.ofSeconds(60)).until(() -> {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
           TcpConnectionEvent e = serde.decode(r.value());
-          if (e.getClientIp().matches(OUR_HOSTS + ".*") && !e.getClientIp().matches(TLS_CLIENT_HOST)) {
+          if (e.getClientIp().matches(OUR_HOSTS + ".*") && !e.getClientIp().matches(OTHER_TESTS_HOSTS)) {
             assertThat(r.key()).isEqualTo(e.getClientIp());
             ours.add(e);
           }
