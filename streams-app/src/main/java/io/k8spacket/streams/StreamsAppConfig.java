@@ -1,18 +1,26 @@
 package io.k8spacket.streams;
 
+import static io.k8spacket.streams.Settings.bad;
+import static io.k8spacket.streams.Settings.bool;
+import static io.k8spacket.streams.Settings.duration;
+import static io.k8spacket.streams.Settings.hostPort;
+import static io.k8spacket.streams.Settings.hostPorts;
+import static io.k8spacket.streams.Settings.intAtLeast;
+import static io.k8spacket.streams.Settings.nonBlank;
+import static io.k8spacket.streams.Settings.positiveDuration;
+import static io.k8spacket.streams.Settings.raw;
+import static io.k8spacket.streams.Settings.setting;
+
 import io.k8spacket.schema.Topics;
 import io.k8spacket.streams.topology.LogAndCountDeserializationHandler;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -124,9 +132,6 @@ public final class StreamsAppConfig {
       METADATA_FILE, METADATA_FILE_POLL, METADATA_SOURCE, LEASE_NAMESPACE,
       LEASE_NAME, INFORMER_RESYNC, APPLICATION_SERVER,
       NUM_STREAM_THREADS, REPLICATION_FACTOR, NUM_STANDBY_REPLICAS);
-
-  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
-  private static final Pattern HOST_PORT = Pattern.compile("([^\\s:,]+|\\[[0-9a-fA-F:.]+]):(\\d{1,5})");
 
   private final String bootstrapServers;
   private final String applicationId;
@@ -314,60 +319,6 @@ public final class StreamsAppConfig {
 
   public int numStandbyReplicas() { return numStandbyReplicas; }
 
-  private static Setting setting(String name, String defaultValue, String doc) {
-    return new Setting(PREFIX + name, defaultValue, doc);
-  }
-
-  private static String raw(Map<String, String> env, Setting s) {
-    String v = env.get(s.env());
-    return v == null || v.isBlank() ? s.defaultValue() : v.trim();
-  }
-
-  private static String nonBlank(Map<String, String> env, Setting s) {
-    String v = raw(env, s);
-    if (v.isEmpty()) {
-      throw bad(s, v, "must not be empty");
-    }
-    return v;
-  }
-
-  private static Duration duration(Map<String, String> env, Setting s) {
-    String v = raw(env, s);
-    Duration d = parseDuration(v);
-    if (d == null || d.isNegative()) {
-      throw bad(s, v, "must be a duration such as 500ms, 10s, 1m, 2h, 1d or PT1M");
-    }
-    return d;
-  }
-
-  private static Duration positiveDuration(Map<String, String> env, Setting s) {
-    Duration d = duration(env, s);
-    if (d.isZero()) {
-      throw bad(s, raw(env, s), "must be greater than zero");
-    }
-    return d;
-  }
-
-  /** {@code 500ms}, {@code 10s}, {@code 1m}, {@code 2h}, {@code 1d} or ISO-8601; null when unparsable. */
-  static Duration parseDuration(String v) {
-    Matcher m = SHORT_DURATION.matcher(v.toLowerCase(Locale.ROOT));
-    try {
-      if (m.matches()) {
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-          case "ms" -> Duration.ofMillis(n);
-          case "s" -> Duration.ofSeconds(n);
-          case "m" -> Duration.ofMinutes(n);
-          case "h" -> Duration.ofHours(n);
-          default -> Duration.ofDays(n);
-        };
-      }
-      return Duration.parse(v);
-    } catch (DateTimeParseException | ArithmeticException e) {
-      return null;
-    }
-  }
-
   private static MetadataSourceKind metadataSource(Map<String, String> env, boolean fileSet) {
     String v = raw(env, METADATA_SOURCE);
     if (v.isEmpty()) {
@@ -385,27 +336,6 @@ public final class StreamsAppConfig {
     return kind;
   }
 
-  private static boolean bool(Map<String, String> env, Setting s) {
-    String v = raw(env, s).toLowerCase(Locale.ROOT);
-    if (!v.equals("true") && !v.equals("false")) {
-      throw bad(s, raw(env, s), "must be true or false");
-    }
-    return v.equals("true");
-  }
-
-  private static int intAtLeast(Map<String, String> env, Setting s, int min) {
-    String v = raw(env, s);
-    try {
-      int n = Integer.parseInt(v);
-      if (n >= min) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw bad(s, v, "must be an integer >= " + min);
-  }
-
   private static int replicationFactor(Map<String, String> env) {
     String v = raw(env, REPLICATION_FACTOR);
     int n = intAtLeast(env, REPLICATION_FACTOR, -1);
@@ -413,25 +343,5 @@ public final class StreamsAppConfig {
       throw bad(REPLICATION_FACTOR, v, "must be -1 or >= 1");
     }
     return n;
-  }
-
-  private static String hostPorts(Map<String, String> env, Setting s) {
-    String v = nonBlank(env, s);
-    for (String part : v.split(",", -1)) {
-      hostPort(s, part.trim());
-    }
-    return v;
-  }
-
-  private static String hostPort(Setting s, String v) {
-    Matcher m = HOST_PORT.matcher(v);
-    if (!m.matches() || Integer.parseInt(m.group(2)) < 1 || Integer.parseInt(m.group(2)) > 65535) {
-      throw bad(s, v, "must be host:port with a port in 1..65535");
-    }
-    return v;
-  }
-
-  private static IllegalArgumentException bad(Setting s, String value, String why) {
-    return new IllegalArgumentException(s.env() + "='" + value + "' " + why);
   }
 }

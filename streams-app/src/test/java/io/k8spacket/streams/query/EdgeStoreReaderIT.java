@@ -8,34 +8,18 @@ import static org.awaitility.Awaitility.await;
 
 import io.k8spacket.avro.Observer;
 import io.k8spacket.avro.TcpConnectionEvent;
-import io.k8spacket.kafka.EmbeddedKafkaBroker;
 import io.k8spacket.query.EdgeReader;
 import io.k8spacket.query.EdgeSample;
 import io.k8spacket.query.EndpointView;
 import io.k8spacket.query.StoreUnavailableException;
-import io.k8spacket.schema.AvroSerde;
 import io.k8spacket.schema.Topics;
-import io.k8spacket.streams.StreamsAppConfig;
 import io.k8spacket.streams.StreamsRunner;
-import io.k8spacket.streams.metadata.KafkaMetadataPublisher;
-import io.k8spacket.streams.metadata.MetadataChange;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The whole topology on a real broker and a real KafkaStreams, read back through the EdgeReader. */
 class EdgeStoreReaderIT {
-  static final Duration WAIT = Duration.ofSeconds(120);
   /** A minute boundary ten minutes ago: event times near now, as the broker expects. */
   static final long T0 = (System.currentTimeMillis() / 60_000 - 10) * 60_000;
   static final String WEB = "10.0.0.1";
@@ -43,44 +27,24 @@ class EdgeStoreReaderIT {
   static final EndpointView WEB_VIEW = new EndpointView(WEB, "web-1", "shop", "web", "Deployment", "pod");
   static final EndpointView DB_VIEW = new EndpointView(DB, "db-0", "shop", "db", "Deployment", "pod");
 
-  static EmbeddedKafkaBroker broker;
+  static StreamsOnBroker streams;
   static StreamsRunner runner;
-  static StreamsAppConfig config;
 
   @BeforeAll
   static void startBrokerAndStreams() throws Exception {
-    broker = EmbeddedKafkaBroker.startTemporary(Path.of("target", "it-kafka"));
-    broker.createTopic(Topics.TCP, 2);
-    broker.createCompactedTopic(Topics.METADATA, 2);
-    broker.createTopic(Topics.CONNECTIONS, 2);
-    // the process's topology also has the TLS page, whose topics must exist (no auto-creation)
-    broker.createTopic(Topics.TLS, 2);
-    broker.createTopic(Topics.TLS_SESSIONS, 2);
-    broker.createCompactedTopic(Topics.CERTIFICATES, 2);
-    config = StreamsAppConfig.fromEnv(Map.of(
-        "K8SPACKET_STREAMS_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
-        "K8SPACKET_STREAMS_APPLICATION_ID", "edge-store-reader-it-" + UUID.randomUUID(),
-        "K8SPACKET_STREAMS_STATE_DIR", "target/it-streams-state",
-        "K8SPACKET_STREAMS_REPLICATION_FACTOR", "1"));
-    try (KafkaMetadataPublisher publisher = new KafkaMetadataPublisher(broker.bootstrapServers(), Topics.METADATA)) {
-      publisher.publish(List.of(MetadataChange.upsert(pod(WEB, "web-1", "shop", "web", T0 - 3_600_000)),
-          MetadataChange.upsert(pod(DB, "db-0", "shop", "db", T0 - 3_600_000))));
-    }
-    runner = new StreamsRunner(config, new SimpleMeterRegistry());
+    streams = StreamsOnBroker.create("edge-store-reader-it-", pod(WEB, "web-1", "shop", "web", T0 - 3_600_000),
+        pod(DB, "db-0", "shop", "db", T0 - 3_600_000));
+    runner = streams.runner();
     assertThatThrownBy(() -> runner.edgeReader().edges(T0, T0 + 60_000))
         .isInstanceOf(StoreUnavailableException.class);
-    runner.start();
-    assertThat(runner.awaitRunning(WAIT)).isTrue();
+    streams.start();
   }
 
   @AfterAll
   static void stop() {
-    if (runner != null) {
+    if (streams != null) {
       runner.close();
-      runner.close();
-    }
-    if (broker != null) {
-      broker.close();
+      streams.close();
     }
   }
 
@@ -98,7 +62,7 @@ class EdgeStoreReaderIT {
     EdgeSample second = new EdgeSample(T0 + 60_000, T0 + 120_000, WEB_VIEW, DB_VIEW, 1, 0, 5, 6, 1_000, 1_000,
         T0 + 60_000);
 
-    await().atMost(WAIT).ignoreException(StoreUnavailableException.class)
+    await().atMost(StreamsOnBroker.WAIT).ignoreException(StoreUnavailableException.class)
         .untilAsserted(() -> assertThat(reader.edges(T0 - 3_600_000, T0 + 3_600_000))
             .containsExactlyInAnyOrder(first, second));
 
@@ -110,13 +74,6 @@ class EdgeStoreReaderIT {
   }
 
   private static void produce(TcpConnectionEvent... events) {
-    try (KafkaProducer<String, TcpConnectionEvent> producer = new KafkaProducer<>(
-        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
-        new StringSerializer(), AvroSerde.of(TcpConnectionEvent.class).serializer())) {
-      for (TcpConnectionEvent e : events) {
-        producer.send(new ProducerRecord<>(Topics.TCP, e.getClientIp(), e));
-      }
-      producer.flush();
-    }
+    streams.produce(Topics.TCP, TcpConnectionEvent.class, TcpConnectionEvent::getClientIp, events);
   }
 }

@@ -16,36 +16,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.k8spacket.avro.TlsHandshakeEvent;
-import io.k8spacket.kafka.EmbeddedKafkaBroker;
 import io.k8spacket.query.EndpointView;
 import io.k8spacket.query.StoreUnavailableException;
 import io.k8spacket.query.tls.CertificateInfoView;
 import io.k8spacket.query.tls.CertificateView;
 import io.k8spacket.query.tls.TlsReader;
 import io.k8spacket.query.tls.TlsSessionSample;
-import io.k8spacket.schema.AvroSerde;
 import io.k8spacket.schema.Topics;
-import io.k8spacket.streams.StreamsAppConfig;
 import io.k8spacket.streams.StreamsRunner;
-import io.k8spacket.streams.metadata.KafkaMetadataPublisher;
-import io.k8spacket.streams.metadata.MetadataChange;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The whole topology on a real broker and a real KafkaStreams, read back through the TlsReader. */
 class TlsStoreReaderIT {
-  static final Duration WAIT = Duration.ofSeconds(120);
   /** A minute boundary ten minutes ago: event times near now, as the broker expects. */
   static final long T0 = (System.currentTimeMillis() / 60_000 - 10) * 60_000;
   static final String WEB = "10.0.0.1";
@@ -56,42 +41,24 @@ class TlsStoreReaderIT {
   static final List<String> OFFERED_SUITES = List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
       "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
 
-  static EmbeddedKafkaBroker broker;
+  static StreamsOnBroker streams;
   static StreamsRunner runner;
 
   @BeforeAll
   static void startBrokerAndStreams() throws Exception {
-    broker = EmbeddedKafkaBroker.startTemporary(Path.of("target", "it-kafka"));
-    broker.createTopic(Topics.TCP, 2);
-    broker.createCompactedTopic(Topics.METADATA, 2);
-    broker.createTopic(Topics.CONNECTIONS, 2);
-    broker.createTopic(Topics.TLS, 2);
-    broker.createTopic(Topics.TLS_SESSIONS, 2);
-    broker.createCompactedTopic(Topics.CERTIFICATES, 2);
-    StreamsAppConfig config = StreamsAppConfig.fromEnv(Map.of(
-        "K8SPACKET_STREAMS_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
-        "K8SPACKET_STREAMS_APPLICATION_ID", "tls-store-reader-it-" + UUID.randomUUID(),
-        "K8SPACKET_STREAMS_STATE_DIR", "target/it-streams-state",
-        "K8SPACKET_STREAMS_REPLICATION_FACTOR", "1"));
-    try (KafkaMetadataPublisher publisher = new KafkaMetadataPublisher(broker.bootstrapServers(), Topics.METADATA)) {
-      publisher.publish(List.of(MetadataChange.upsert(pod(WEB, "web-1", "shop", "web", T0 - 3_600_000)),
-          MetadataChange.upsert(pod(API, "api-0", "shop", "api", T0 - 3_600_000))));
-    }
-    runner = new StreamsRunner(config, new SimpleMeterRegistry());
+    streams = StreamsOnBroker.create("tls-store-reader-it-", pod(WEB, "web-1", "shop", "web", T0 - 3_600_000),
+        pod(API, "api-0", "shop", "api", T0 - 3_600_000));
+    runner = streams.runner();
     assertThatThrownBy(() -> runner.tlsReader().certificates()).isInstanceOf(StoreUnavailableException.class);
     assertThatThrownBy(() -> runner.tlsReader().sessions(T0, T0 + 60_000))
         .isInstanceOf(StoreUnavailableException.class);
-    runner.start();
-    assertThat(runner.awaitRunning(WAIT)).isTrue();
+    streams.start();
   }
 
   @AfterAll
   static void stop() {
-    if (runner != null) {
-      runner.close();
-    }
-    if (broker != null) {
-      broker.close();
+    if (streams != null) {
+      streams.close();
     }
   }
 
@@ -112,7 +79,7 @@ class TlsStoreReaderIT {
     CertificateView admin = new CertificateView("10.0.0.2:8443|admin.shop", API, 8443, "admin.shop", null,
         "ACTIVE_FETCH", List.of(info(API_LEAF_ROTATED)), T0 + 30_000, T0 + 30_000, List.of());
 
-    await().atMost(WAIT).ignoreException(StoreUnavailableException.class)
+    await().atMost(StreamsOnBroker.WAIT).ignoreException(StoreUnavailableException.class)
         .untilAsserted(() -> {
           assertThat(reader.sessions(T0 - 3_600_000, T0 + 3_600_000))
               .containsExactlyInAnyOrder(tls12, tls13, tls13Later);
@@ -139,14 +106,7 @@ class TlsStoreReaderIT {
   }
 
   private static void produce(TlsHandshakeEvent... events) {
-    try (KafkaProducer<String, TlsHandshakeEvent> producer = new KafkaProducer<>(
-        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
-        new StringSerializer(), AvroSerde.of(TlsHandshakeEvent.class).serializer())) {
-      for (TlsHandshakeEvent e : events) {
-        producer.send(new ProducerRecord<>(Topics.TLS, e.getClientIp().isEmpty() ? e.getServerIp() : e.getClientIp(),
-            e));
-      }
-      producer.flush();
-    }
+    streams.produce(Topics.TLS, TlsHandshakeEvent.class,
+        e -> e.getClientIp().isEmpty() ? e.getServerIp() : e.getClientIp(), events);
   }
 }

@@ -4,6 +4,11 @@ import static io.k8spacket.streams.topology.Fixtures.T0;
 import static io.k8spacket.streams.topology.Fixtures.event;
 import static io.k8spacket.streams.topology.Fixtures.pod;
 import static io.k8spacket.streams.topology.Fixtures.service;
+import static io.k8spacket.streams.topology.TopologyHarness.CONFIG;
+import static io.k8spacket.streams.topology.TopologyHarness.WEB;
+import static io.k8spacket.streams.topology.TopologyHarness.podEndpoint;
+import static io.k8spacket.streams.topology.TopologyHarness.stats;
+import static io.k8spacket.streams.topology.TopologyHarness.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -16,37 +21,23 @@ import io.k8spacket.avro.EndpointMetadata;
 import io.k8spacket.avro.Observer;
 import io.k8spacket.avro.SeenObservation;
 import io.k8spacket.avro.TcpConnectionEvent;
-import io.k8spacket.schema.AvroSerde;
 import io.k8spacket.schema.Topics;
-import io.k8spacket.streams.StreamsAppConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyDescription;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.kstream.Windowed;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
-import org.apache.kafka.streams.state.WindowStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The production topology and config in a TopologyTestDriver; stores asserted by name, times explicit. */
 class ConnectionsTopologyTest {
-  static final StreamsAppConfig CONFIG = StreamsAppConfig.fromEnv(Map.of(
-      "K8SPACKET_STREAMS_STATE_DIR", "target/topology-test-state"));
-
-  static final String WEB = "10.0.0.1";
   static final String DB = "10.0.0.2";
   static final String EDGE_WEB_DB = "10.0.0.1|web-1|shop|web>10.0.0.2|db-0|shop|db";
   static final String SHOP = "10.0.1.5";
@@ -55,29 +46,21 @@ class ConnectionsTopologyTest {
   static final String BACKEND_2 = "10.0.2.8";
 
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  TopologyTestDriver driver;
+  TopologyHarness harness;
   TestInputTopic<String, TcpConnectionEvent> tcp;
-  TestInputTopic<String, EndpointMetadata> metadata;
   TestOutputTopic<String, Connection> connections;
 
   @BeforeEach
   void start() {
-    Properties props = CONFIG.streamsProperties();
-    props.put(LogAndCountDeserializationHandler.METER_REGISTRY_CONFIG, registry);
-    driver = new TopologyTestDriver(ConnectionsTopology.buildTopology(CONFIG), props);
-    tcp = driver.createInputTopic(Topics.TCP, new StringSerializer(),
-        AvroSerde.of(TcpConnectionEvent.class).serializer());
-    metadata = driver.createInputTopic(Topics.METADATA, new StringSerializer(),
-        AvroSerde.of(EndpointMetadata.class).serializer());
-    connections = driver.createOutputTopic(Topics.CONNECTIONS, new StringDeserializer(),
-        AvroSerde.of(Connection.class).deserializer());
-    publish(pod(WEB, "web-1", "shop", "web", T0 - 3_600_000));
-    publish(pod(DB, "db-0", "shop", "db", T0 - 3_600_000));
+    harness = TopologyHarness.start(ConnectionsTopology.buildTopology(CONFIG), registry, new Properties(), DB, "db-0",
+        "db");
+    tcp = harness.input(Topics.TCP, TcpConnectionEvent.class);
+    connections = harness.output(Topics.CONNECTIONS, Connection.class);
   }
 
   @AfterEach
   void stop() {
-    driver.close();
+    harness.close();
   }
 
   @Test
@@ -358,7 +341,7 @@ class ConnectionsTopologyTest {
 
   @Test
   void an_undecodable_record_is_skipped_and_counted_and_processing_continues() {
-    TestInputTopic<String, byte[]> rawTcp = driver.createInputTopic(Topics.TCP, new StringSerializer(),
+    TestInputTopic<String, byte[]> rawTcp = harness.driver().createInputTopic(Topics.TCP, new StringSerializer(),
         new ByteArraySerializer());
     rawTcp.pipeInput(WEB, new byte[] {(byte) 0xC3, 0x01, 1, 2, 3}, T0);
     pipe(event(Observer.CLIENT, WEB, 40000, DB, 5432, T0 + 1_000, T0 + 2_000, 7, 8));
@@ -416,7 +399,7 @@ class ConnectionsTopologyTest {
   }
 
   private void publish(EndpointMetadata m) {
-    metadata.pipeInput(m.getIp(), m, m.getChangedAtMs());
+    harness.publish(m);
   }
 
   /** Agents produce with the record timestamp = now; the topology must use the close time instead. */
@@ -425,13 +408,7 @@ class ConnectionsTopologyTest {
   }
 
   private List<KeyValue<Windowed<String>, EdgeStats>> edges() {
-    WindowStore<String, ValueAndTimestamp<EdgeStats>> store =
-        driver.getTimestampedWindowStore(ConnectionsTopology.EDGE_STORE);
-    List<KeyValue<Windowed<String>, EdgeStats>> all = new ArrayList<>();
-    try (KeyValueIterator<Windowed<String>, ValueAndTimestamp<EdgeStats>> it = store.all()) {
-      it.forEachRemaining(kv -> all.add(KeyValue.pair(kv.key, kv.value.value())));
-    }
-    return all;
+    return harness.edges();
   }
 
   private List<EdgeStats> edgeStats() {
@@ -439,51 +416,26 @@ class ConnectionsTopologyTest {
   }
 
   private List<KeyValue<String, SeenObservation>> pendingObservations() {
-    KeyValueStore<String, SeenObservation> store = driver.getKeyValueStore(ConnectionsTopology.COUNT_ONCE_STORE);
-    List<KeyValue<String, SeenObservation>> all = new ArrayList<>();
-    try (KeyValueIterator<String, SeenObservation> it = store.all()) {
-      it.forEachRemaining(all::add);
-    }
-    return all;
+    return harness.entries(ConnectionsTopology.COUNT_ONCE_STORE);
   }
 
   private List<KeyValue<String, String>> dueDeadlines() {
-    KeyValueStore<String, String> store = driver.getKeyValueStore(ConnectionsTopology.COUNT_ONCE_DUE_STORE);
-    List<KeyValue<String, String>> all = new ArrayList<>();
-    try (KeyValueIterator<String, String> it = store.all()) {
-      it.forEachRemaining(all::add);
-    }
-    return all;
+    return harness.entries(ConnectionsTopology.COUNT_ONCE_DUE_STORE);
   }
 
   private static Endpoint shop() {
-    return new Endpoint(SHOP, "shop-1", "shop", "shop", "Deployment", EndpointKind.POD, "node-a");
+    return podEndpoint(SHOP, "shop-1", "shop", "node-a");
   }
 
   private static Endpoint backend(String ip, String name) {
-    return new Endpoint(ip, name, "shop", "api", "Deployment", EndpointKind.POD, "node-b");
+    return podEndpoint(ip, name, "api", "node-b");
   }
 
   private static Endpoint apiService() {
     return new Endpoint(DNS_SVC, "api", "shop", "api", "Service", EndpointKind.SERVICE, null);
   }
 
-  private static Endpoint web() {
-    return new Endpoint(WEB, "web-1", "shop", "web", "Deployment", EndpointKind.POD, "node-1");
-  }
-
   private static Endpoint db() {
-    return new Endpoint(DB, "db-0", "shop", "db", "Deployment", EndpointKind.POD, "node-1");
-  }
-
-  private static EdgeStats stats(Endpoint client, Endpoint server, long count, long persistent, long c2s,
-      long s2c, long durationSum, long maxDuration, long lastSeen) {
-    return stats(client, server, null, count, persistent, c2s, s2c, durationSum, maxDuration, lastSeen);
-  }
-
-  private static EdgeStats stats(Endpoint client, Endpoint server, Endpoint service, long count, long persistent,
-      long c2s, long s2c, long durationSum, long maxDuration, long lastSeen) {
-    return new EdgeStats(client, server, count, persistent, c2s, s2c, durationSum, maxDuration, lastSeen,
-        service);
+    return podEndpoint(DB, "db-0", "db", "node-1");
   }
 }

@@ -2,11 +2,15 @@ package io.k8spacket.streams.topology;
 
 import static io.k8spacket.streams.topology.Fixtures.T0;
 import static io.k8spacket.streams.topology.Fixtures.event;
-import static io.k8spacket.streams.topology.Fixtures.pod;
 import static io.k8spacket.streams.topology.TlsFixtures.AES128;
 import static io.k8spacket.streams.topology.TlsFixtures.TLS13;
 import static io.k8spacket.streams.topology.TlsFixtures.cutOff;
 import static io.k8spacket.streams.topology.TlsFixtures.handshake;
+import static io.k8spacket.streams.topology.TopologyHarness.CONFIG;
+import static io.k8spacket.streams.topology.TopologyHarness.WEB;
+import static io.k8spacket.streams.topology.TopologyHarness.podEndpoint;
+import static io.k8spacket.streams.topology.TopologyHarness.stats;
+import static io.k8spacket.streams.topology.TopologyHarness.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -14,13 +18,11 @@ import io.k8spacket.avro.Connection;
 import io.k8spacket.avro.EdgeStats;
 import io.k8spacket.avro.Endpoint;
 import io.k8spacket.avro.EndpointKind;
-import io.k8spacket.avro.EndpointMetadata;
 import io.k8spacket.avro.Observer;
 import io.k8spacket.avro.TcpConnectionEvent;
 import io.k8spacket.avro.TlsHandshakeEvent;
 import io.k8spacket.avro.TlsSession;
 import io.k8spacket.avro.TlsSessionStats;
-import io.k8spacket.schema.AvroSerde;
 import io.k8spacket.schema.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -28,18 +30,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.kstream.Windowed;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.apache.kafka.streams.state.VersionedKeyValueStore;
 import org.apache.kafka.streams.state.VersionedRecord;
-import org.apache.kafka.streams.state.WindowStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -48,14 +44,13 @@ import org.junit.jupiter.api.Test;
  * production topology ({@link AppTopology}) and config; stores asserted by name, times explicit.
  */
 class ExternalServerNamesTest {
-  static final String WEB = "10.0.0.1";
   static final String API = "10.0.0.2";
   static final String EXAMPLE = "93.184.216.34";
   static final String OTHER = "203.0.113.7";
 
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   final List<String> ptrLookups = new ArrayList<>();
-  TopologyTestDriver driver;
+  TopologyHarness harness;
   TestInputTopic<String, TcpConnectionEvent> tcp;
   TestInputTopic<String, TlsHandshakeEvent> tls;
   TestOutputTopic<String, Connection> connections;
@@ -67,29 +62,16 @@ class ExternalServerNamesTest {
   }
 
   void start(Properties extra) {
-    Properties props = TlsTopologyTest.CONFIG.streamsProperties();
-    props.put(LogAndCountDeserializationHandler.METER_REGISTRY_CONFIG, registry);
-    props.putAll(extra);
-    driver = new TopologyTestDriver(AppTopology.buildTopology(TlsTopologyTest.CONFIG), props);
-    tcp = driver.createInputTopic(Topics.TCP, new StringSerializer(),
-        AvroSerde.of(TcpConnectionEvent.class).serializer());
-    tls = driver.createInputTopic(Topics.TLS, new StringSerializer(),
-        AvroSerde.of(TlsHandshakeEvent.class).serializer());
-    connections = driver.createOutputTopic(Topics.CONNECTIONS, new StringDeserializer(),
-        AvroSerde.of(Connection.class).deserializer());
-    sessions = driver.createOutputTopic(Topics.TLS_SESSIONS, new StringDeserializer(),
-        AvroSerde.of(TlsSession.class).deserializer());
-    TestInputTopic<String, EndpointMetadata> metadata = driver.createInputTopic(Topics.METADATA,
-        new StringSerializer(), AvroSerde.of(EndpointMetadata.class).serializer());
-    for (EndpointMetadata m : List.of(pod(WEB, "web-1", "shop", "web", T0 - 3_600_000),
-        pod(API, "api-0", "shop", "api", T0 - 3_600_000))) {
-      metadata.pipeInput(m.getIp(), m, m.getChangedAtMs());
-    }
+    harness = TopologyHarness.start(AppTopology.buildTopology(CONFIG), registry, extra, API, "api-0", "api");
+    tcp = harness.input(Topics.TCP, TcpConnectionEvent.class);
+    tls = harness.input(Topics.TLS, TlsHandshakeEvent.class);
+    connections = harness.output(Topics.CONNECTIONS, Connection.class);
+    sessions = harness.output(Topics.TLS_SESSIONS, TlsSession.class);
   }
 
   @AfterEach
   void stop() {
-    driver.close();
+    harness.close();
   }
 
   @Test
@@ -103,7 +85,7 @@ class ExternalServerNamesTest {
         .containsExactly(tuple("shop/web", server));
     assertThat(edges()).extracting(e -> e.key.key(), e -> e.key.window().start(), e -> e.value)
         .containsExactly(tuple("10.0.0.1|web-1|shop|web>93.184.216.34|example.org||", T0,
-            new EdgeStats(web(), server, 1L, 0L, 10L, 20L, 4_000L, 4_000L, T0 + 5_000, null)));
+            stats(web(), server, 1, 0, 10, 20, 4_000, 4_000, T0 + 5_000)));
     assertThat(serverNameAt(EXAMPLE, T0 + 5_000)).isEqualTo("example.org");
   }
 
@@ -125,7 +107,7 @@ class ExternalServerNamesTest {
     handshakeAt(API, "api.shop", T0 + 1_000);
     connectionAt(40000, API, T0 + 1_000, T0 + 5_000);
 
-    Endpoint api = new Endpoint(API, "api-0", "shop", "api", "Deployment", EndpointKind.POD, "node-1");
+    Endpoint api = podEndpoint(API, "api-0", "api", "node-1");
     assertThat(connections.readValuesToList()).extracting(Connection::getServer).containsExactly(api);
     assertThat(sessions.readValuesToList()).extracting(TlsSession::getServer).containsExactly(api);
     assertThat(edges()).extracting(e -> e.key.key())
@@ -196,32 +178,16 @@ class ExternalServerNamesTest {
   }
 
   private String serverNameAt(String ip, long atMs) {
-    VersionedKeyValueStore<String, String> store = driver.getVersionedKeyValueStore(TlsTopology.SERVER_NAME_STORE);
+    VersionedKeyValueStore<String, String> store = harness.driver().getVersionedKeyValueStore(TlsTopology.SERVER_NAME_STORE);
     VersionedRecord<String> r = store.get(ip, atMs);
     return r == null ? null : r.value();
   }
 
   private List<KeyValue<Windowed<String>, EdgeStats>> edges() {
-    WindowStore<String, ValueAndTimestamp<EdgeStats>> store =
-        driver.getTimestampedWindowStore(ConnectionsTopology.EDGE_STORE);
-    List<KeyValue<Windowed<String>, EdgeStats>> all = new ArrayList<>();
-    try (KeyValueIterator<Windowed<String>, ValueAndTimestamp<EdgeStats>> it = store.all()) {
-      it.forEachRemaining(kv -> all.add(KeyValue.pair(kv.key, kv.value.value())));
-    }
-    return all;
+    return harness.edges();
   }
 
   private List<KeyValue<Windowed<String>, TlsSessionStats>> sessionWindows() {
-    WindowStore<String, ValueAndTimestamp<TlsSessionStats>> store =
-        driver.getTimestampedWindowStore(TlsTopology.SESSION_STORE);
-    List<KeyValue<Windowed<String>, TlsSessionStats>> all = new ArrayList<>();
-    try (KeyValueIterator<Windowed<String>, ValueAndTimestamp<TlsSessionStats>> it = store.all()) {
-      it.forEachRemaining(kv -> all.add(KeyValue.pair(kv.key, kv.value.value())));
-    }
-    return all;
-  }
-
-  private static Endpoint web() {
-    return new Endpoint(WEB, "web-1", "shop", "web", "Deployment", EndpointKind.POD, "node-1");
+    return harness.windows(TlsTopology.SESSION_STORE);
   }
 }

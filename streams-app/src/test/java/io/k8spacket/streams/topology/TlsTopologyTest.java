@@ -14,6 +14,10 @@ import static io.k8spacket.streams.topology.TlsFixtures.TLS13;
 import static io.k8spacket.streams.topology.TlsFixtures.cutOff;
 import static io.k8spacket.streams.topology.TlsFixtures.fetch;
 import static io.k8spacket.streams.topology.TlsFixtures.handshake;
+import static io.k8spacket.streams.topology.TopologyHarness.CONFIG;
+import static io.k8spacket.streams.topology.TopologyHarness.WEB;
+import static io.k8spacket.streams.topology.TopologyHarness.podEndpoint;
+import static io.k8spacket.streams.topology.TopologyHarness.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -28,70 +32,47 @@ import io.k8spacket.avro.TcpConnectionEvent;
 import io.k8spacket.avro.TlsHandshakeEvent;
 import io.k8spacket.avro.TlsSession;
 import io.k8spacket.avro.TlsSessionStats;
-import io.k8spacket.schema.AvroSerde;
 import io.k8spacket.schema.Topics;
-import io.k8spacket.streams.StreamsAppConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyDescription;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.kstream.Windowed;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
-import org.apache.kafka.streams.state.WindowStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The production topology (TCP and TLS pages) in a TopologyTestDriver; stores asserted by name. */
 class TlsTopologyTest {
-  static final StreamsAppConfig CONFIG = StreamsAppConfig.fromEnv(Map.of(
-      "K8SPACKET_STREAMS_STATE_DIR", "target/topology-test-state"));
-
-  static final String WEB = "10.0.0.1";
   static final String API = "10.0.0.2";
   static final String API_KEY = "10.0.0.2:443|api.shop";
   static final String SESSION_WEB_API = "10.0.0.1|web-1|shop|web>10.0.0.2|api-0|shop|api|443|api.shop";
 
   final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  TopologyTestDriver driver;
+  TopologyHarness harness;
   TestInputTopic<String, TlsHandshakeEvent> tls;
-  TestInputTopic<String, EndpointMetadata> metadata;
   TestOutputTopic<String, TlsSession> sessions;
   TestOutputTopic<String, Certificate> certificates;
 
   @BeforeEach
   void start() {
-    Properties props = CONFIG.streamsProperties();
-    props.put(LogAndCountDeserializationHandler.METER_REGISTRY_CONFIG, registry);
-    props.put(TlsMetrics.CONFIG, new TlsMetrics(registry));
-    driver = new TopologyTestDriver(AppTopology.buildTopology(CONFIG), props);
-    tls = driver.createInputTopic(Topics.TLS, new StringSerializer(),
-        AvroSerde.of(TlsHandshakeEvent.class).serializer());
-    metadata = driver.createInputTopic(Topics.METADATA, new StringSerializer(),
-        AvroSerde.of(EndpointMetadata.class).serializer());
-    sessions = driver.createOutputTopic(Topics.TLS_SESSIONS, new StringDeserializer(),
-        AvroSerde.of(TlsSession.class).deserializer());
-    certificates = driver.createOutputTopic(Topics.CERTIFICATES, new StringDeserializer(),
-        AvroSerde.of(Certificate.class).deserializer());
-    publish(pod(WEB, "web-1", "shop", "web", T0 - 3_600_000));
-    publish(pod(API, "api-0", "shop", "api", T0 - 3_600_000));
+    Properties tlsMetrics = new Properties();
+    tlsMetrics.put(TlsMetrics.CONFIG, new TlsMetrics(registry));
+    harness = TopologyHarness.start(AppTopology.buildTopology(CONFIG), registry, tlsMetrics, API, "api-0", "api");
+    tls = harness.input(Topics.TLS, TlsHandshakeEvent.class);
+    sessions = harness.output(Topics.TLS_SESSIONS, TlsSession.class);
+    certificates = harness.output(Topics.CERTIFICATES, Certificate.class);
   }
 
   @AfterEach
   void stop() {
-    driver.close();
+    harness.close();
   }
 
   @Test
@@ -213,7 +194,7 @@ class TlsTopologyTest {
 
   @Test
   void an_undecodable_tls_record_is_skipped_and_counted_and_processing_continues() {
-    TestInputTopic<String, byte[]> raw = driver.createInputTopic(Topics.TLS, new StringSerializer(),
+    TestInputTopic<String, byte[]> raw = harness.driver().createInputTopic(Topics.TLS, new StringSerializer(),
         new ByteArraySerializer());
     raw.pipeInput(WEB, new byte[] {(byte) 0xC3, 0x01, 9, 9, 9}, T0);
     pipe(handshake(WEB, 40000, API, 443, "api.shop", TLS13, AES128, T0 + 1_000, List.of()));
@@ -246,16 +227,12 @@ class TlsTopologyTest {
 
   @Test
   void the_tcp_page_still_counts_edges_in_the_combined_topology() {
-    TestInputTopic<String, TcpConnectionEvent> tcp = driver.createInputTopic(Topics.TCP, new StringSerializer(),
-        AvroSerde.of(TcpConnectionEvent.class).serializer());
+    TestInputTopic<String, TcpConnectionEvent> tcp = harness.input(Topics.TCP, TcpConnectionEvent.class);
     tcp.pipeInput(WEB, event(Observer.CLIENT, WEB, 40000, API, 443, T0 + 1_000, T0 + 2_000, 7, 8), 0L);
 
-    WindowStore<String, ValueAndTimestamp<EdgeStats>> edges =
-        driver.getTimestampedWindowStore(ConnectionsTopology.EDGE_STORE);
-    try (KeyValueIterator<Windowed<String>, ValueAndTimestamp<EdgeStats>> it = edges.all()) {
-      assertThat(it.next().value.value().getConnCount()).isEqualTo(1L);
-      assertThat(it.hasNext()).isFalse();
-    }
+    List<KeyValue<Windowed<String>, EdgeStats>> edges = harness.edges();
+    assertThat(edges.get(0).value.getConnCount()).isEqualTo(1L);
+    assertThat(edges).hasSize(1);
   }
 
   @Test
@@ -270,7 +247,7 @@ class TlsTopologyTest {
   }
 
   private void publish(EndpointMetadata m) {
-    metadata.pipeInput(m.getIp(), m, m.getChangedAtMs());
+    harness.publish(m);
   }
 
   /** Agents produce with the record timestamp = now; the topology must use observedAt instead. */
@@ -279,30 +256,14 @@ class TlsTopologyTest {
   }
 
   private List<KeyValue<Windowed<String>, TlsSessionStats>> sessionWindows() {
-    WindowStore<String, ValueAndTimestamp<TlsSessionStats>> store =
-        driver.getTimestampedWindowStore(TlsTopology.SESSION_STORE);
-    List<KeyValue<Windowed<String>, TlsSessionStats>> all = new ArrayList<>();
-    try (KeyValueIterator<Windowed<String>, ValueAndTimestamp<TlsSessionStats>> it = store.all()) {
-      it.forEachRemaining(kv -> all.add(KeyValue.pair(kv.key, kv.value.value())));
-    }
-    return all;
+    return harness.windows(TlsTopology.SESSION_STORE);
   }
 
   private List<KeyValue<String, Certificate>> certificateStore() {
-    KeyValueStore<String, ValueAndTimestamp<Certificate>> store =
-        driver.getTimestampedKeyValueStore(TlsTopology.CERTIFICATE_STORE);
-    List<KeyValue<String, Certificate>> all = new ArrayList<>();
-    try (KeyValueIterator<String, ValueAndTimestamp<Certificate>> it = store.all()) {
-      it.forEachRemaining(kv -> all.add(KeyValue.pair(kv.key, kv.value.value())));
-    }
-    return all;
-  }
-
-  private static Endpoint web() {
-    return new Endpoint(WEB, "web-1", "shop", "web", "Deployment", EndpointKind.POD, "node-1");
+    return harness.timestampedEntries(TlsTopology.CERTIFICATE_STORE);
   }
 
   private static Endpoint api() {
-    return new Endpoint(API, "api-0", "shop", "api", "Deployment", EndpointKind.POD, "node-1");
+    return podEndpoint(API, "api-0", "api", "node-1");
   }
 }
