@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -112,32 +113,27 @@ public final class KafkaEventSink implements EventSink {
 
   @Override
   public void send(TcpConnection connection) {
-    if (!admitted()) {
-      return;
-    }
-    byte[] value;
-    try {
-      value = tcpSerde.encode(mapper.toAvro(connection));
-    } catch (RuntimeException e) {
-      dropped(e.getClass().getSimpleName() + ": " + e.getMessage());
-      return;
-    }
-    send(new ProducerRecord<>(topic, AvroMapper.key(connection), value));
+    publish(topic, AvroMapper.key(connection), () -> tcpSerde.encode(mapper.toAvro(connection)));
   }
 
   @Override
   public void send(TlsHandshakeEvent handshake) {
+    publish(tlsTopic, handshake.getClientIp(), () -> tlsSerde.encode(handshake));
+  }
+
+  /** Encodes and hands one record to the producer, unless Kafka is failing or the buffer is full. */
+  private void publish(String target, String key, Supplier<byte[]> encode) {
     if (!admitted()) {
       return;
     }
     byte[] value;
     try {
-      value = tlsSerde.encode(handshake);
+      value = encode.get();
     } catch (RuntimeException e) {
       dropped(e.getClass().getSimpleName() + ": " + e.getMessage());
       return;
     }
-    send(new ProducerRecord<>(tlsTopic, handshake.getClientIp(), value));
+    send(new ProducerRecord<>(target, key, value));
   }
 
   /** False (and the event counted as dropped) while Kafka is failing or the buffer is full. */
