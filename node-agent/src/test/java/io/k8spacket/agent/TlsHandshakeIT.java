@@ -129,7 +129,9 @@ class TlsHandshakeIT {
     assertThat(e.getClientHello().getCipherSuites()).hasSize(cipherSuiteCount(peers.clientToServer()));
     assertThat(e.getClientHello().getSupportedGroups()).startsWith(0x0104, 0x001d, 0x0017, 0x0018);
     assertThat(e.getClientHello().getAlpn()).containsExactlyElementsOf(alpn);
-    assertThat(e.getServerHello()).isNotNull();
+    // both versions offered: openssl settles on TLS 1.3, with the suite its ServerHello bytes carry
+    assertThat(e.getServerHello().getSelectedVersion()).isEqualTo(0x0304);
+    assertThat(e.getServerHello().getCipherSuite()).isEqualTo(serverHelloCipherSuite(peers.serverToClient()));
   }
 
   @Order(3)
@@ -162,9 +164,22 @@ class TlsHandshakeIT {
 
   /** The cipher suite count of the ClientHello at the start of a client's handshake bytes. */
   private static int cipherSuiteCount(byte[] records) {
+    return u16(records, afterSessionId(records)) / 2;
+  }
+
+  /** The cipher suite of the ServerHello that starts {@code records}, read straight from the bytes. */
+  private static int serverHelloCipherSuite(byte[] records) {
+    return u16(records, afterSessionId(records));
+  }
+
+  /** Offset after the session id of the hello starting {@code records} (both hellos begin alike). */
+  private static int afterSessionId(byte[] records) {
     int at = 5 + 4 + 2 + 32; // record header, handshake header, legacy version, random
-    at += 1 + (records[at] & 0xff); // session id
-    return ((records[at] & 0xff) << 8 | (records[at + 1] & 0xff)) / 2;
+    return at + 1 + (records[at] & 0xff);
+  }
+
+  private static int u16(byte[] bytes, int at) {
+    return (bytes[at] & 0xff) << 8 | (bytes[at + 1] & 0xff);
   }
 
   private static Path msgFile(String name) {
