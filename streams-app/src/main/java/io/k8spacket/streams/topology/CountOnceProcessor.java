@@ -55,8 +55,13 @@ import org.apache.kafka.streams.state.Stores;
  * bounded by the match retention of stream time.
  */
 public final class CountOnceProcessor implements Processor<String, Connection, String, Connection> {
-  /** The punctuator runs whenever stream time advances: each run is one range scan of the deadline index. */
+  /**
+   * The punctuator runs whenever stream time advances; it scans the deadline index only when the earliest
+   * deadline has come, so most records cost a comparison, not a store iterator.
+   */
   private static final Duration PUNCTUATE_INTERVAL = Duration.ofMillis(1);
+  /** {@link #earliestDueMs} before the index was read (after a start or restore): scan once to learn it. */
+  private static final long UNKNOWN = Long.MIN_VALUE;
 
   private final String seenStoreName;
   private final String dueStoreName;
@@ -65,6 +70,8 @@ public final class CountOnceProcessor implements Processor<String, Connection, S
   private ProcessorContext<String, Connection> context;
   private KeyValueStore<String, SeenObservation> seen;
   private KeyValueStore<String, String> due;
+  /** No deadline in the index is earlier than this (it may be earlier than the true first one, never later). */
+  private long earliestDueMs = UNKNOWN;
 
   CountOnceProcessor(String seenStoreName, String dueStoreName, Duration retention, Duration twinWait) {
     this.seenStoreName = seenStoreName;
@@ -170,6 +177,9 @@ public final class CountOnceProcessor implements Processor<String, Connection, S
 
   /** Counts held observations whose wait ended and forgets remembered ones past the match retention. */
   private void endDeadlines(long streamTimeMs) {
+    if (earliestDueMs != UNKNOWN && streamTimeMs < earliestDueMs) {
+      return;
+    }
     List<KeyValue<String, String>> ended = new ArrayList<>();
     try (KeyValueIterator<String, String> it = due.range(deadlineKey(0, ""), deadlineKey(streamTimeMs, "~"))) {
       it.forEachRemaining(ended::add);
@@ -194,6 +204,14 @@ public final class CountOnceProcessor implements Processor<String, Connection, S
         due.put(deadlineKey(deadline(observation), entry.value), entry.value);
       }
     }
+    earliestDueMs = firstDeadline();
+  }
+
+  /** The earliest deadline in the index, {@code Long.MAX_VALUE} when it is empty. */
+  private long firstDeadline() {
+    try (KeyValueIterator<String, String> it = due.all()) {
+      return it.hasNext() ? Long.parseLong(it.next().key.substring(0, 19)) : Long.MAX_VALUE;
+    }
   }
 
   /** Stores {@code c}'s observation (held or counted) with its deadline, unless that has already passed. */
@@ -211,6 +229,9 @@ public final class CountOnceProcessor implements Processor<String, Connection, S
         + c.getOpenTimeNs();
     seen.put(key, observation);
     due.put(deadlineKey(deadline, key), key);
+    if (earliestDueMs != UNKNOWN) {
+      earliestDueMs = Math.min(earliestDueMs, deadline);
+    }
   }
 
   private void forget(String key, SeenObservation observation) {
