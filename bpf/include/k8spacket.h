@@ -9,7 +9,7 @@
 #define K8SPACKET_H
 
 /* Bump when the layout of any struct below changes. */
-#define K8SP_ABI_VERSION 1
+#define K8SP_ABI_VERSION 2
 
 /* Which socket of the connection produced the event. */
 enum k8sp_observer {
@@ -17,11 +17,12 @@ enum k8sp_observer {
 	K8SP_OBSERVER_SERVER = 2, /* the socket accepted from a listener */
 };
 
-/* How a connection ended. */
+/* How a connection ended; K8SP_STILL_OPEN marks a progress report of an open connection instead. */
 enum k8sp_close_kind {
 	K8SP_CLOSE_NORMAL = 1,            /* our FIN was sent and no error (RST, timeout) was recorded */
 	K8SP_CLOSE_RESET = 2,             /* reset sent or received, or aborted by a timeout */
 	K8SP_CLOSE_NEVER_ESTABLISHED = 3, /* the handshake never completed (refused, timed out) */
+	K8SP_STILL_OPEN = 4,              /* not closed: a progress report of the counters so far */
 };
 
 /* Indexes of the per-CPU counter array `tcp_counters`. */
@@ -29,15 +30,15 @@ enum k8sp_tcp_counter {
 	K8SP_TCP_EVENTS = 0,          /* events written to the ring buffer */
 	K8SP_TCP_RINGBUF_DROPS = 1,   /* bpf_ringbuf_reserve failed: the reader fell behind */
 	K8SP_TCP_UNTRACKED_CLOSE = 2, /* a TCP socket closed that was not born while we watched */
-	K8SP_TCP_SOCKETS_SEEN = 3,    /* sockets added to the live-socket map */
-	K8SP_TCP_COUNTER_MAX = 4,
+	K8SP_TCP_SOCKETS_SEEN = 3,    /* sockets given live-socket storage */
+	K8SP_TCP_REPORTS = 4,         /* progress reports of open sockets written to the ring buffer */
+	K8SP_TCP_COUNTER_MAX = 5,
 };
 
-/* Default number of live sockets tracked; the loader may change it before load. */
-#define K8SP_DEFAULT_MAX_SOCKETS 65536
-
 /*
- * One finished TCP connection as seen by one of its sockets, oriented client -> server.
+ * One TCP connection as seen by one of its sockets, oriented client -> server: at its close, or while open
+ * (close_kind K8SP_STILL_OPEN, close_ns = report time; at most once per report generation). Counters are the
+ * socket's totals since open; the agent turns reports into deltas.
  * Times are CLOCK_BOOTTIME nanoseconds (bpf_ktime_get_boot_ns); the agent converts them to wall clock.
  * Byte counts are application bytes: the SYN and FIN sequence numbers are taken out.
  */

@@ -2,8 +2,14 @@
 /*
  * TCP connection lifecycle on the sock/inet_sock_set_state tracepoint (BTF-typed: needs no tracefs and
  * detaches when the loading process dies). Every socket born while we watch (SYN_SENT: client, SYN_RECV:
- * server) is tracked in an LRU hash; at TCP_CLOSE one k8sp_tcp_event goes to the ring buffer with the
- * connection oriented client -> server and exact application byte counts.
+ * server) gets socket-local storage (freed with the socket); at TCP_CLOSE one k8sp_tcp_event goes to the ring
+ * buffer with the connection oriented client -> server and exact application byte counts.
+ *
+ * Open connections: the agent bumps report_generation every report interval; the first send or receive call of
+ * a tracked socket after a bump (sock_send_length / sock_recv_length tracepoints, kernel 6.3+) writes the same
+ * event with close_kind K8SP_STILL_OPEN and the counters so far, at most once per socket and generation. This
+ * reaches sockets in every network namespace (iter/tcp sees only the reader's; iterators over map elements are
+ * refused on some kernels), costs one storage lookup per call, and an idle socket has nothing new to report.
  *
  * Byte accounting (research/ebpf-notes.md): tcp_sock.bytes_acked counts the client's SYN and our FIN once
  * acknowledged; bytes_received counts the peer's FIN once processed. Both are taken out here:
@@ -26,17 +32,26 @@ const volatile bool ignore_loopback = true;
 /* What we remember about a live socket between its birth and its close. */
 struct live_socket {
 	__u64 open_ns;
+	__u32 reported_generation; /* report_generation when it last reported (or was born) */
 	__u8 observer;
 	__u8 established;
 	__u8 fin_sent;
-	__u8 _pad[5];
+	__u8 _pad;
 };
 
-/* Live sockets by struct sock address; the loader sets max_entries (default K8SP_DEFAULT_MAX_SOCKETS). */
+/* Set by the agent (map update, key 0) every report interval; a socket reports once per value. */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, K8SP_DEFAULT_MAX_SOCKETS);
-	__type(key, __u64);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} report_generation SEC(".maps");
+
+/* Live sockets: storage attached to the socket itself, so it needs no size limit and goes with the socket. */
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct live_socket);
 } live_sockets SEC(".maps");
 
@@ -85,15 +100,31 @@ static __always_inline bool is_loopback(const struct sock *sk)
 	return true; /* not IP: nothing for us */
 }
 
-/* A socket was born: remember when and which side it is. */
-static __always_inline void on_birth(const struct sock *sk, __u64 key, __u8 observer)
+/* The current report generation (0 before the agent's first bump). */
+static __always_inline __u32 generation(void)
 {
-	struct live_socket live = { .open_ns = bpf_ktime_get_boot_ns(), .observer = observer };
+	__u32 zero = 0;
+	__u32 *value = bpf_map_lookup_elem(&report_generation, &zero);
+
+	return value ? *value : 0;
+}
+
+/* A socket was born: remember when and which side it is. */
+static __always_inline void on_birth(const struct sock *sk, __u8 observer)
+{
+	struct live_socket *live;
 
 	if (ignore_loopback && is_loopback(sk))
 		return;
-	if (bpf_map_update_elem(&live_sockets, &key, &live, BPF_ANY) == 0)
-		count(K8SP_TCP_SOCKETS_SEEN);
+	live = bpf_sk_storage_get(&live_sockets, (struct sock *)sk, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!live)
+		return;
+	live->open_ns = bpf_ktime_get_boot_ns();
+	live->reported_generation = generation();
+	live->observer = observer;
+	live->established = 0;
+	live->fin_sent = 0;
+	count(K8SP_TCP_SOCKETS_SEEN);
 }
 
 /* Copy this socket's local and remote address into client/server order. */
@@ -126,35 +157,21 @@ static __always_inline __u64 minus(__u64 value, __u64 amount)
 	return value > amount ? value - amount : 0;
 }
 
-/* The socket closed: emit one event with exact application bytes, then forget it. */
-static __always_inline void on_close(const struct sock *sk, __u64 key)
+/*
+ * Fills everything but close_kind: times (close_ns = now), namespace, endpoints oriented by who sent the SYN,
+ * and the counters so far as application bytes (see the file comment).
+ */
+static __always_inline void fill_event(struct k8sp_tcp_event *e, const struct sock *sk,
+				       const struct live_socket *live)
 {
 	const struct tcp_sock *tp = (const struct tcp_sock *)sk;
-	struct live_socket *found = bpf_map_lookup_elem(&live_sockets, &key);
-	struct live_socket live;
-	struct k8sp_tcp_event *e;
+	bool client = live->observer == K8SP_OBSERVER_CLIENT;
+	bool fin_acked, peer_fin;
 	struct net *net;
-	bool client, fin_acked, peer_fin;
 	__u64 acked, received;
 
-	if (!found) {
-		if (!(ignore_loopback && is_loopback(sk)))
-			count(K8SP_TCP_UNTRACKED_CLOSE);
-		return;
-	}
-	live = *found;
-	bpf_map_delete_elem(&live_sockets, &key);
-
-	e = bpf_ringbuf_reserve(&tcp_events, sizeof(*e), 0);
-	if (!e) {
-		count(K8SP_TCP_RINGBUF_DROPS);
-		return;
-	}
-	__builtin_memset(e, 0, sizeof(*e));
-	client = live.observer == K8SP_OBSERVER_CLIENT;
-
 	/* times and namespace */
-	e->open_ns = live.open_ns;
+	e->open_ns = live->open_ns;
 	e->close_ns = bpf_ktime_get_boot_ns();
 	net = BPF_CORE_READ(sk, __sk_common.skc_net.net);
 	e->netns_ino = BPF_CORE_READ(net, ns.inum);
@@ -163,15 +180,15 @@ static __always_inline void on_close(const struct sock *sk, __u64 key)
 
 	/* endpoints, oriented by who sent the SYN */
 	e->family = BPF_CORE_READ(sk, __sk_common.skc_family);
-	e->observer = live.observer;
+	e->observer = live->observer;
 	fill_endpoints(e, sk, client);
 
-	/* application bytes: take out SYN and FINs (see the file comment) */
+	/* application bytes: take out SYN and FINs */
 	acked = BPF_CORE_READ(tp, bytes_acked);
 	received = BPF_CORE_READ(tp, bytes_received);
-	fin_acked = live.fin_sent && BPF_CORE_READ(tp, snd_una) == BPF_CORE_READ(tp, write_seq);
+	fin_acked = live->fin_sent && BPF_CORE_READ(tp, snd_una) == BPF_CORE_READ(tp, write_seq);
 	peer_fin = (BPF_CORE_READ(sk, __sk_common.skc_flags) >> SOCK_DONE) & 1;
-	acked = minus(acked, (client && live.established ? 1 : 0) + (fin_acked ? 1 : 0));
+	acked = minus(acked, (client && live->established ? 1 : 0) + (fin_acked ? 1 : 0));
 	received = minus(received, peer_fin ? 1 : 0);
 	e->bytes_c2s = client ? acked : received;
 	e->bytes_s2c = client ? received : acked;
@@ -181,6 +198,31 @@ static __always_inline void on_close(const struct sock *sk, __u64 key)
 	e->segs_s2c = client ? BPF_CORE_READ(tp, segs_in) : BPF_CORE_READ(tp, segs_out);
 	e->retransmits = BPF_CORE_READ(tp, total_retrans);
 	e->srtt_us = BPF_CORE_READ(tp, srtt_us) >> 3;
+}
+
+/* The socket closed: emit one event with exact application bytes, then forget it. */
+static __always_inline void on_close(const struct sock *sk)
+{
+	struct live_socket *found = bpf_sk_storage_get(&live_sockets, (struct sock *)sk, 0, 0);
+	struct live_socket live;
+	struct k8sp_tcp_event *e;
+
+	if (!found) {
+		if (!(ignore_loopback && is_loopback(sk)))
+			count(K8SP_TCP_UNTRACKED_CLOSE);
+		return;
+	}
+	live = *found;
+	/* gone before the event is written: a report pass that comes later cannot see this socket open */
+	bpf_sk_storage_delete(&live_sockets, (struct sock *)sk);
+
+	e = bpf_ringbuf_reserve(&tcp_events, sizeof(*e), 0);
+	if (!e) {
+		count(K8SP_TCP_RINGBUF_DROPS);
+		return;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	fill_event(e, sk, &live);
 
 	/* how it ended */
 	if (!live.established)
@@ -195,9 +237,9 @@ static __always_inline void on_close(const struct sock *sk, __u64 key)
 }
 
 /* Remember a transition of a tracked socket. */
-static __always_inline void on_progress(__u64 key, int newstate)
+static __always_inline void on_progress(const struct sock *sk, int newstate)
 {
-	struct live_socket *live = bpf_map_lookup_elem(&live_sockets, &key);
+	struct live_socket *live = bpf_sk_storage_get(&live_sockets, (struct sock *)sk, 0, 0);
 
 	if (!live)
 		return;
@@ -210,27 +252,68 @@ static __always_inline void on_progress(__u64 key, int newstate)
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(k8sp_tcp_state, const struct sock *sk, const int oldstate, const int newstate)
 {
-	__u64 key = (__u64)sk;
-
 	/* TCP only */
 	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
 		return 0;
 
 	switch (newstate) {
 	case TCP_SYN_SENT:
-		on_birth(sk, key, K8SP_OBSERVER_CLIENT);
+		on_birth(sk, K8SP_OBSERVER_CLIENT);
 		break;
 	case TCP_SYN_RECV:
-		on_birth(sk, key, K8SP_OBSERVER_SERVER);
+		on_birth(sk, K8SP_OBSERVER_SERVER);
 		break;
 	case TCP_ESTABLISHED:
 	case TCP_FIN_WAIT1:
 	case TCP_LAST_ACK:
-		on_progress(key, newstate);
+		on_progress(sk, newstate);
 		break;
 	case TCP_CLOSE:
-		on_close(sk, key);
+		on_close(sk);
 		break;
 	}
+	return 0;
+}
+
+/* A send or receive call returned: report the counters so far if this socket has not since the last bump. */
+static __always_inline void maybe_report(const struct sock *sk)
+{
+	struct live_socket *live;
+	struct k8sp_tcp_event *e;
+	__u32 current;
+
+	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
+		return;
+	live = bpf_sk_storage_get(&live_sockets, (struct sock *)sk, 0, 0);
+	if (!live || !live->established)
+		return;
+	current = generation();
+	if (live->reported_generation == current)
+		return;
+	live->reported_generation = current;
+
+	e = bpf_ringbuf_reserve(&tcp_events, sizeof(*e), 0);
+	if (!e) {
+		count(K8SP_TCP_RINGBUF_DROPS);
+		return;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	fill_event(e, sk, live);
+	e->close_kind = K8SP_STILL_OPEN;
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+	count(K8SP_TCP_REPORTS);
+}
+
+SEC("tp_btf/sock_send_length")
+int BPF_PROG(k8sp_tcp_sent, struct sock *sk, int ret, int flags)
+{
+	maybe_report(sk);
+	return 0;
+}
+
+SEC("tp_btf/sock_recv_length")
+int BPF_PROG(k8sp_tcp_received, struct sock *sk, int ret, int flags)
+{
+	maybe_report(sk);
 	return 0;
 }

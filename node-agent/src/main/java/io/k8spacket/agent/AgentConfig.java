@@ -24,7 +24,7 @@ public record AgentConfig(
     String tcpTopic,
     String nodeName,
     int httpPort,
-    int maxSockets,
+    int reportIntervalMs,
     int ringBytes,
     int pollIntervalMs,
     int pollBatch,
@@ -67,8 +67,9 @@ public record AgentConfig(
       text -> text.isEmpty() ? hostName() : text);
   private static final Setting<Integer> HTTP_PORT = setting("HTTP_PORT", "9400",
       "Port of /metrics and /healthz; 0 = any free port.", text -> intIn(text, 0, 65535));
-  private static final Setting<Integer> MAX_SOCKETS = setting("MAX_SOCKETS", "65536",
-      "Live TCP sockets tracked in the kernel at once (LRU beyond that).", text -> intIn(text, 1, 1 << 24));
+  private static final Setting<Integer> REPORT_INTERVAL_MS = setting("REPORT_INTERVAL_MS", "15000",
+      "Open connections report their bytes so far about this often (ms; at their next send or receive call,"
+          + " kernel 6.3+); 0 = only at close.", text -> intIn(text, 0, 3_600_000));
   private static final Setting<Integer> RING_BYTES = setting("RING_BYTES", String.valueOf(8 * MIB),
       "Ring buffer size in bytes: a power of two, 4096 to 1 GiB; 104-byte events take 112 bytes each.",
       AgentConfig::ringSize);
@@ -112,7 +113,7 @@ public record AgentConfig(
       "65536", "Handshake bytes the kernel copies per flow direction at most (longer handshakes are cut).",
       text -> intIn(text, 1024, 1 << 24));
 
-  private static final List<Setting<?>> ALL = List.of(KAFKA_BOOTSTRAP, TCP_TOPIC, NODE_NAME, HTTP_PORT, MAX_SOCKETS,
+  private static final List<Setting<?>> ALL = List.of(KAFKA_BOOTSTRAP, TCP_TOPIC, NODE_NAME, HTTP_PORT, REPORT_INTERVAL_MS,
       RING_BYTES, POLL_INTERVAL_MS, POLL_BATCH, IGNORE_LOOPBACK, PRODUCER_BUFFER_BYTES, PRODUCER_MAX_BLOCK_MS,
       KAFKA_CONFIG_FILE, TLS_ENABLED, TLS_TOPIC, TLS_INTERFACES, TLS_INTERFACE_POLL_MS, TLS_ATTACH, TLS_RING_BYTES,
       TLS_KERNEL_FLOWS, TLS_KERNEL_FLOW_BUDGET_BYTES);
@@ -124,7 +125,7 @@ public record AgentConfig(
    */
   public static AgentConfig fromEnv(Map<String, String> env) {
     return new AgentConfig(KAFKA_BOOTSTRAP.parse(env), TCP_TOPIC.parse(env), NODE_NAME.parse(env),
-        HTTP_PORT.parse(env), MAX_SOCKETS.parse(env), RING_BYTES.parse(env), POLL_INTERVAL_MS.parse(env),
+        HTTP_PORT.parse(env), REPORT_INTERVAL_MS.parse(env), RING_BYTES.parse(env), POLL_INTERVAL_MS.parse(env),
         POLL_BATCH.parse(env), IGNORE_LOOPBACK.parse(env), PRODUCER_BUFFER_BYTES.parse(env),
         PRODUCER_MAX_BLOCK_MS.parse(env), KAFKA_CONFIG_FILE.parse(env), TLS_ENABLED.parse(env),
         TLS_TOPIC.parse(env), TLS_INTERFACES.parse(env), TLS_INTERFACE_POLL_MS.parse(env), TLS_ATTACH.parse(env),

@@ -11,6 +11,7 @@ import io.k8spacket.agent.pipeline.EventPump;
 import io.k8spacket.agent.pipeline.EventSink;
 import io.k8spacket.agent.pipeline.EventSource;
 import io.k8spacket.agent.pipeline.KafkaEventSink;
+import io.k8spacket.agent.pipeline.TcpRecords;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -89,7 +90,8 @@ public final class NodeAgent implements AutoCloseable {
     TcpProbe probe = null;
     TlsCapture tls = null;
     try {
-      probe = TcpProbe.attach(new TcpProbe.Options(config.maxSockets(), config.ringBytes(), config.ignoreLoopback()));
+      probe = TcpProbe.attach(new TcpProbe.Options(config.ringBytes(), config.ignoreLoopback(),
+          config.reportIntervalMs() > 0));
       metrics.bindKernel(probe.counters());
       BootClock clock = BootClock.system();
       if (config.tlsEnabled()) {
@@ -121,8 +123,12 @@ public final class NodeAgent implements AutoCloseable {
       TlsCapture tls, AgentMetrics metrics, BootClock clock) {
     metrics.bindRing(source);
     metrics.bindSink(sink);
-    EventPump pump = new EventPump(source, clock, sink, metrics, Duration.ofMillis(config.pollIntervalMs()),
-        config.pollBatch()).start();
+    boolean reports = probe != null && probe.reportsEnabled();
+    TcpRecords records = reports
+        ? new TcpRecords(clock, sink, metrics, probe::requestReports, Duration.ofMillis(config.reportIntervalMs()))
+        : new TcpRecords(clock, sink, metrics);
+    EventPump pump = new EventPump(source, records, clock, Duration.ofMillis(config.pollIntervalMs()),
+        config.pollBatch(), "k8spacket-ring-reader").start();
     AgentHttpServer http;
     try {
       http = AgentHttpServer.start(config.httpPort(), metrics,
@@ -132,8 +138,9 @@ public final class NodeAgent implements AutoCloseable {
       source.close();
       throw e;
     }
-    LOG.info("agent started on node {}: reading every {} ms, TLS capture {}, /metrics and /healthz on port {}",
-        config.nodeName(), config.pollIntervalMs(),
+    LOG.info("agent started on node {}: reading every {} ms, open connections reported {}, TLS capture {},"
+        + " /metrics and /healthz on port {}", config.nodeName(), config.pollIntervalMs(),
+        reports ? "every " + config.reportIntervalMs() + " ms" : "at close only",
         tls == null ? "off" : "on " + tls.interfaces().attachedCount() + " interfaces", http.port());
     return new NodeAgent(metrics, sink, probe, source, pump, tls, http);
   }

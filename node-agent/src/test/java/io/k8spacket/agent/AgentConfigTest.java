@@ -20,7 +20,7 @@ class AgentConfigTest {
     assertThat(c.tcpTopic()).isEqualTo(Topics.TCP);
     assertThat(c.nodeName()).isNotBlank();
     assertThat(c.httpPort()).isEqualTo(9400);
-    assertThat(c.maxSockets()).isEqualTo(65536);
+    assertThat(c.reportIntervalMs()).isEqualTo(15000);
     assertThat(c.ringBytes()).isEqualTo(8 << 20);
     assertThat(c.pollIntervalMs()).isEqualTo(10);
     assertThat(c.pollBatch()).isEqualTo(4096);
@@ -37,7 +37,7 @@ class AgentConfigTest {
         Map.entry("K8SPACKET_AGENT_TCP_TOPIC", "tcp.test"),
         Map.entry("K8SPACKET_AGENT_NODE_NAME", "node-7"),
         Map.entry("K8SPACKET_AGENT_HTTP_PORT", "0"),
-        Map.entry("K8SPACKET_AGENT_MAX_SOCKETS", "1024"),
+        Map.entry("K8SPACKET_AGENT_REPORT_INTERVAL_MS", "1000"),
         Map.entry("K8SPACKET_AGENT_RING_BYTES", "65536"),
         Map.entry("K8SPACKET_AGENT_POLL_INTERVAL_MS", "5"),
         Map.entry("K8SPACKET_AGENT_POLL_BATCH", "16"),
@@ -55,7 +55,7 @@ class AgentConfigTest {
         Map.entry("K8SPACKET_AGENT_TLS_KERNEL_FLOW_BUDGET_BYTES", "4096"),
         Map.entry("K8SPACKET_AGENT_TLS_MAX_FLOWS", "7")));
 
-    assertThat(c).isEqualTo(new AgentConfig("kafka:9093", "tcp.test", "node-7", 0, 1024, 65536, 5, 16, false,
+    assertThat(c).isEqualTo(new AgentConfig("kafka:9093", "tcp.test", "node-7", 0, 1000, 65536, 5, 16, false,
         2097152, 0, Optional.of(Path.of("/etc/k8spacket/kafka.properties")), false, "tls.test", "^k8sp-t", 250,
         AgentConfig.TlsAttach.TC, 131072, 99, 4096,
         TlsAssemblerConfig.fromEnv(Map.of("K8SPACKET_AGENT_TLS_MAX_FLOWS", "7"))));
@@ -112,7 +112,7 @@ class AgentConfigTest {
   void settings_list_every_variable_with_default_and_doc() {
     assertThat(AgentConfig.settings()).extracting(Setting::name).containsExactly(
         "K8SPACKET_AGENT_KAFKA_BOOTSTRAP", "K8SPACKET_AGENT_TCP_TOPIC", "K8SPACKET_AGENT_NODE_NAME",
-        "K8SPACKET_AGENT_HTTP_PORT", "K8SPACKET_AGENT_MAX_SOCKETS", "K8SPACKET_AGENT_RING_BYTES",
+        "K8SPACKET_AGENT_HTTP_PORT", "K8SPACKET_AGENT_REPORT_INTERVAL_MS", "K8SPACKET_AGENT_RING_BYTES",
         "K8SPACKET_AGENT_POLL_INTERVAL_MS", "K8SPACKET_AGENT_POLL_BATCH", "K8SPACKET_AGENT_IGNORE_LOOPBACK",
         "K8SPACKET_AGENT_PRODUCER_BUFFER_BYTES", "K8SPACKET_AGENT_PRODUCER_MAX_BLOCK_MS",
         "K8SPACKET_AGENT_KAFKA_CONFIG_FILE", "K8SPACKET_AGENT_TLS_ENABLED", "K8SPACKET_AGENT_TLS_TOPIC",

@@ -49,6 +49,11 @@ final class BpfObject implements AutoCloseable {
     check(lib.bpf_map__set_max_entries(requireMap(map), entries), "set " + map + " " + what);
   }
 
+  /** Whether {@link #load} loads program {@code name} (an unloaded program cannot be attached). */
+  void setAutoload(String name, boolean autoload) {
+    check(lib.bpf_program__set_autoload(program(name), autoload), "set autoload of " + name);
+  }
+
   /** Sets the one-byte {@code .rodata} variable {@code variable} (a C {@code bool}) before load. */
   void setKnob(String variable, boolean value) {
     setKnob(variable, new byte[] {(byte) (value ? 1 : 0)});

@@ -15,10 +15,12 @@ public final class KernelCounters implements AutoCloseable {
   public static final int RINGBUF_DROPS = 1;
   /** {@code K8SP_TCP_UNTRACKED_CLOSE}: closes of sockets born before the probe was attached. */
   public static final int UNTRACKED_CLOSE = 2;
-  /** {@code K8SP_TCP_SOCKETS_SEEN}: sockets added to the live-socket map. */
+  /** {@code K8SP_TCP_SOCKETS_SEEN}: sockets given live-socket storage. */
   public static final int SOCKETS_SEEN = 3;
+  /** {@code K8SP_TCP_REPORTS}: progress reports of open sockets written to the ring buffer. */
+  public static final int REPORTS = 4;
   /** {@code K8SP_TCP_COUNTER_MAX}. */
-  public static final int COUNT = 4;
+  public static final int COUNT = 5;
 
   private final LibBpf lib;
   private final int fd;

@@ -19,8 +19,9 @@ public interface LibBpf extends Library {
   int LIBBPF_WARN = 0;
   int LIBBPF_INFO = 1;
   int LIBBPF_DEBUG = 2;
-  /** {@code BTF_KIND_STRUCT} and {@code BTF_KIND_DATASEC} from linux/btf.h. */
+  /** {@code BTF_KIND_STRUCT}, {@code BTF_KIND_TYPEDEF} and {@code BTF_KIND_DATASEC} from linux/btf.h. */
   int BTF_KIND_STRUCT = 4;
+  int BTF_KIND_TYPEDEF = 8;
   int BTF_KIND_DATASEC = 15;
   /** {@code enum bpf_tc_attach_point} (libbpf.h). */
   int BPF_TC_INGRESS = 1;
@@ -98,6 +99,11 @@ public interface LibBpf extends Library {
   int bpf_map__set_initial_value(Pointer map, byte[] data, long size);
 
   int bpf_map_lookup_elem(int fd, Pointer key, Pointer value);
+
+  int bpf_map_update_elem(int fd, Pointer key, Pointer value, long flags);
+
+  /** Whether {@code bpf_object__load} loads {@code prog}; call before load. */
+  int bpf_program__set_autoload(Pointer prog, boolean autoload);
 
   /** Parses the BTF of an ELF object or raw BTF file; {@code btfExt} may be NULL. */
   Pointer btf__parse(String path, Pointer btfExt);

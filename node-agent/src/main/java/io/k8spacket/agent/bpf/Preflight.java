@@ -7,8 +7,11 @@ import io.k8spacket.agent.AgentStartupException;
  * host gets one line naming what is missing instead of a libbpf error several stages later.
  */
 public final class Preflight {
-  /** BPF ring buffer and CAP_BPF/CAP_PERFMON arrived in 5.8 (tp_btf in 5.5). */
-  public static final int MIN_KERNEL = 5008;
+  /**
+   * Socket storage from tracing programs arrived in 5.11 (the BPF ring buffer and CAP_BPF/CAP_PERFMON in 5.8,
+   * tp_btf in 5.5).
+   */
+  public static final int MIN_KERNEL = 5011;
   static final int CAP_NET_ADMIN = 12;
   static final int CAP_SYS_ADMIN = 21;
   static final int CAP_PERFMON = 38;
@@ -25,7 +28,7 @@ public final class Preflight {
     int version = host.kernelVersion();
     if (version >= 0 && version < MIN_KERNEL) {
       throw new AgentStartupException("kernel " + version / 1000 + "." + version % 1000 + " is older than "
-          + MIN_KERNEL / 1000 + "." + MIN_KERNEL % 1000 + ": BPF ring buffer missing");
+          + MIN_KERNEL / 1000 + "." + MIN_KERNEL % 1000 + ": socket storage from tracing programs missing");
     }
     if (!host.kernelBtf()) {
       throw new AgentStartupException("kernel BTF not found at " + HostFacts.VMLINUX_BTF

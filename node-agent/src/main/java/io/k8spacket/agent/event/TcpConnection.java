@@ -5,12 +5,16 @@ import java.net.InetAddress;
 import java.util.Objects;
 
 /**
- * One finished TCP connection as seen by one of its sockets, oriented client (sent the SYN) to server, with
- * application byte counts (SYN and FIN taken out by the probe) and wall-clock times. The domain form of
- * {@code struct k8sp_tcp_event}; the pipeline and the Avro mapper use only this.
+ * One TCP connection as seen by one of its sockets, oriented client (sent the SYN) to server, with
+ * application byte counts (SYN and FIN taken out by the probe) and wall-clock times: closed, or still open
+ * ({@link CloseKind#OPEN}, a progress report). The domain form of {@code struct k8sp_tcp_event}; the pipeline and
+ * the Avro mapper use only this. Counters are the socket's totals since open as the kernel reports them, or,
+ * after the pipeline's accounting ({@code ProgressLedger}), deltas ({@link #withCounters}).
  *
  * @param openEpochNs wall clock (ns since the epoch) of SYN sent (client) or SYN received (server)
- * @param closeEpochNs wall clock (ns since the epoch) of the close
+ * @param closeEpochNs wall clock (ns since the epoch) of the close, or of the report when open
+ * @param openBootNs the kernel's CLOCK_BOOTTIME open time: with the endpoints and the namespace, the identity of
+ *     the socket across its reports (the wall-clock conversion may shift by microseconds between reads)
  */
 public record TcpConnection(
     AddressFamily family,
@@ -29,7 +33,8 @@ public record TcpConnection(
     long netnsCookie,
     long netnsInode,
     long openEpochNs,
-    long closeEpochNs) {
+    long closeEpochNs,
+    long openBootNs) {
 
   /** IP version; IPv4-mapped IPv6 connections are IPv4. */
   public enum AddressFamily { IPV4, IPV6 }
@@ -37,8 +42,11 @@ public record TcpConnection(
   /** Which socket observed the connection: CLIENT sent the SYN, SERVER was accepted from a listener. */
   public enum Observer { CLIENT, SERVER }
 
-  /** NORMAL: our FIN and no error; RESET: reset or aborted; NEVER_ESTABLISHED: the handshake failed. */
-  public enum CloseKind { NORMAL, RESET, NEVER_ESTABLISHED }
+  /**
+   * NORMAL: our FIN and no error; RESET: reset or aborted; NEVER_ESTABLISHED: the handshake failed; OPEN: not
+   * closed, a progress report.
+   */
+  public enum CloseKind { NORMAL, RESET, NEVER_ESTABLISHED, OPEN }
 
   public TcpConnection {
     Objects.requireNonNull(family, "family");
@@ -53,6 +61,12 @@ public record TcpConnection(
     }
     checkPort("clientPort", clientPort);
     checkPort("serverPort", serverPort);
+  }
+
+  /** The same observation with other counters (bytes, segments, retransmits); everything else kept. */
+  public TcpConnection withCounters(long bytesC2s, long bytesS2c, long segsC2s, long segsS2c, long retrans) {
+    return new TcpConnection(family, client, clientPort, server, serverPort, observer, closeKind, bytesC2s, bytesS2c,
+        segsC2s, segsS2c, retrans, srttMicros, netnsCookie, netnsInode, openEpochNs, closeEpochNs, openBootNs);
   }
 
   private static void checkPort(String name, int port) {

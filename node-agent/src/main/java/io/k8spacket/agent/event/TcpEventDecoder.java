@@ -100,7 +100,7 @@ public final class TcpEventDecoder {
         RingRecords.oneBased(buffer.get(offset + OFFSET_OBSERVER), "TCP event with unknown observer",
             Observer.CLIENT, Observer.SERVER),
         RingRecords.oneBased(buffer.get(offset + OFFSET_CLOSE_KIND), "TCP event with unknown close kind",
-            CloseKind.NORMAL, CloseKind.RESET, CloseKind.NEVER_ESTABLISHED),
+            CloseKind.NORMAL, CloseKind.RESET, CloseKind.NEVER_ESTABLISHED, CloseKind.OPEN),
         buffer.getLong(offset + OFFSET_BYTES_C2S),
         buffer.getLong(offset + OFFSET_BYTES_S2C),
         Integer.toUnsignedLong(buffer.getInt(offset + OFFSET_SEGS_C2S)),
@@ -110,6 +110,7 @@ public final class TcpEventDecoder {
         buffer.getLong(offset + OFFSET_NETNS_COOKIE),
         Integer.toUnsignedLong(buffer.getInt(offset + OFFSET_NETNS_INO)),
         clock.toEpochNanos(buffer.getLong(offset + OFFSET_OPEN_NS)),
-        clock.toEpochNanos(buffer.getLong(offset + OFFSET_CLOSE_NS)));
+        clock.toEpochNanos(buffer.getLong(offset + OFFSET_CLOSE_NS)),
+        buffer.getLong(offset + OFFSET_OPEN_NS));
   }
 }

@@ -6,6 +6,7 @@ import io.k8spacket.agent.tc.InterfaceFollower;
 import io.k8spacket.agent.tls.TlsAssemblerStats;
 import io.k8spacket.agent.pipeline.EventSink;
 import io.k8spacket.agent.pipeline.EventSource;
+import io.k8spacket.agent.pipeline.ProgressLedger;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -28,6 +29,8 @@ public final class AgentMetrics {
       "Events dropped because the producer could not buffer them or Kafka rejected them.");
   private final Counter decodeErrors = counter("k8spacket.agent.decode.errors",
       "Ring-buffer records that could not be decoded (unknown enum values, short records).");
+  private final Counter progressReports = counter("k8spacket.agent.progress.reports",
+      "Progress reports of open connections published (reports with new bytes since the previous one).");
   private final Counter tlsChunksRead = counter("k8spacket.agent.tls.chunks.read",
       "TLS handshake chunks read from the kernel ring buffer.");
   private final Counter tlsHandshakes = counter("k8spacket.agent.tls.handshakes",
@@ -45,6 +48,18 @@ public final class AgentMetrics {
             c -> c.get(KernelCounters.UNTRACKED_CLOSE))
         .description("TCP sockets that closed without having been seen opening (older than the probe).")
         .register(registry);
+    FunctionCounter.builder("k8spacket.agent.kernel.progress.reports", counters,
+            c -> c.get(KernelCounters.REPORTS))
+        .description("Progress reports of open sockets the kernel wrote to the ring buffer.").register(registry);
+  }
+
+  /** Exports the progress ledger's size and evictions (read at scrape time). */
+  public void bindProgress(ProgressLedger ledger) {
+    FunctionCounter.builder("k8spacket.agent.progress.evictions", ledger, ProgressLedger::evictions)
+        .description("Open sockets whose reported totals were forgotten to stay within the bound; their close"
+            + " counts again what they had reported.").register(registry);
+    Gauge.builder("k8spacket.agent.progress.open.sockets", ledger, ProgressLedger::openSockets)
+        .description("Open sockets whose reported totals the agent remembers.").register(registry);
   }
 
   /** Exports the TLS capture programs' kernel-side counters (indexes: {@link TlsProbe}). */
@@ -139,6 +154,10 @@ public final class AgentMetrics {
 
   public void decodeError() {
     decodeErrors.increment();
+  }
+
+  public void progressReported() {
+    progressReports.increment();
   }
 
   public void tlsChunkRead() {

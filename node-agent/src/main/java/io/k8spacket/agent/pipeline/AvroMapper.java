@@ -45,6 +45,7 @@ public final class AvroMapper {
           case NORMAL -> CloseKind.NORMAL;
           case RESET -> CloseKind.RESET;
           case NEVER_ESTABLISHED -> CloseKind.NEVER_ESTABLISHED;
+          case OPEN -> CloseKind.OPEN;
         })
         .build();
   }

@@ -5,8 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.jna.Pointer;
 import io.k8spacket.agent.event.StructField;
 import java.net.URL;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The BTF of one compiled BPF object of the agent jar, parsed in user space by the bundled libbpf (no root), for
@@ -46,5 +51,18 @@ final class ObjectBtf implements AutoCloseable {
   @Override
   public void close() {
     lib.btf__free(btf);
+  }
+
+  /** {@code NAME = value} enum entries and {@code #define NAME value} lines of the header the bpf jar carries. */
+  static Map<String, Integer> headerConstants() throws Exception {
+    URL header = ObjectBtf.class.getClassLoader().getResource("bpf/k8spacket.h");
+    assertThat(header).as("bpf/k8spacket.h in the bpf jar").isNotNull();
+    Map<String, Integer> constants = new HashMap<>();
+    Matcher m = Pattern.compile("(?m)^\\s*(?:#define\\s+)?(K8SP_\\w+)\\s*=?\\s*(\\d+)\\b")
+        .matcher(Files.readString(Path.of(header.toURI())));
+    while (m.find()) {
+      constants.put(m.group(1), Integer.parseInt(m.group(2)));
+    }
+    return constants;
   }
 }

@@ -23,10 +23,10 @@ class PreflightTest {
   }
 
   @Test
-  void an_old_kernel_names_the_missing_ring_buffer() {
+  void an_old_kernel_names_the_missing_socket_storage() {
     assertThatThrownBy(() -> Preflight.check(new HostFacts("5.4.0-150-generic", true, ROOT)))
         .isInstanceOf(AgentStartupException.class)
-        .hasMessage("kernel 5.4 is older than 5.8: BPF ring buffer missing");
+        .hasMessage("kernel 5.4 is older than 5.11: socket storage from tracing programs missing");
   }
 
   @Test

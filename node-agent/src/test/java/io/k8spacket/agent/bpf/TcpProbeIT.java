@@ -49,7 +49,7 @@ class TcpProbeIT {
   static void attach() {
     TestNetwork.assumeRoot("loads a BPF program into the kernel and creates network namespaces");
     net = TestNetwork.create(NETWORK, 2);
-    probe = TcpProbe.attach(new TcpProbe.Options(65536, 1 << 20, true));
+    probe = TcpProbe.attach(new TcpProbe.Options(1 << 20, true, false));
     ring = new RingBufferReader(probe.ringFd(), probe.ringBytes());
     pump = new EventPump(ring, BootClock.system(), SINK, new AgentMetrics(), Duration.ofMillis(5), 1024).start();
   }
@@ -165,7 +165,7 @@ class TcpProbeIT {
   @Test
   void loopback_connections_are_reported_when_the_knob_is_off() throws Exception {
     CollectingSink all = new CollectingSink();
-    try (TcpProbe second = TcpProbe.attach(new TcpProbe.Options(1024, 1 << 16, false));
+    try (TcpProbe second = TcpProbe.attach(new TcpProbe.Options(1 << 16, false, false));
         RingBufferReader secondRing = new RingBufferReader(second.ringFd(), second.ringBytes());
         EventPump secondPump = new EventPump(secondRing, BootClock.system(), all, new AgentMetrics(),
             Duration.ofMillis(5), 1024).start()) {

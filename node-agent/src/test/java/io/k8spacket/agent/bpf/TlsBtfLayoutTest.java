@@ -3,14 +3,7 @@ package io.k8spacket.agent.bpf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.k8spacket.agent.event.TlsChunkDecoder;
-import java.net.URL;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +38,7 @@ class TlsBtfLayoutTest {
 
   @Test
   void counter_indexes_flags_and_limits_match_the_header() throws Exception {
-    Map<String, Integer> header = headerConstants();
+    Map<String, Integer> header = ObjectBtf.headerConstants();
 
     assertThat(header).containsEntry("K8SP_TLS_PACKETS", TlsProbe.PACKETS)
         .containsEntry("K8SP_TLS_FLOWS", TlsProbe.FLOWS)
@@ -59,19 +52,6 @@ class TlsBtfLayoutTest {
         .containsEntry("K8SP_TLS_MAX_CAP", TlsChunkDecoder.MAX_CAP)
         .containsEntry("K8SP_TLS_INGRESS", 1)
         .containsEntry("K8SP_TLS_EGRESS", 2);
-  }
-
-  /** {@code NAME = value} enum entries and {@code #define NAME value} lines of the header the bpf jar carries. */
-  private static Map<String, Integer> headerConstants() throws Exception {
-    URL header = TlsBtfLayoutTest.class.getClassLoader().getResource("bpf/k8spacket.h");
-    assertThat(header).as("bpf/k8spacket.h in the bpf jar").isNotNull();
-    Map<String, Integer> constants = new HashMap<>();
-    Matcher m = Pattern.compile("(?m)^\\s*(?:#define\\s+)?(K8SP_\\w+)\\s*=?\\s*(\\d+)\\b")
-        .matcher(Files.readString(Path.of(header.toURI())));
-    while (m.find()) {
-      constants.put(m.group(1), Integer.parseInt(m.group(2)));
-    }
-    return constants;
   }
 
   @Test

@@ -70,6 +70,15 @@ class TcpEventDecoderTest {
   }
 
   @Test
+  void a_progress_report_is_an_open_connection_with_the_raw_open_time_as_identity() {
+    TcpConnection c = decoder.decode(buffer(with(GOLDEN, TcpEventDecoder.OFFSET_CLOSE_KIND, 4)), 0, GOLDEN.length);
+
+    assertThat(c.closeKind()).isEqualTo(CloseKind.OPEN);
+    assertThat(c.openBootNs()).isEqualTo(5_000_000_000L);
+    assertThat(c.openEpochNs()).isEqualTo(OFFSET + 5_000_000_000L);
+  }
+
+  @Test
   void decodes_at_an_offset_inside_a_larger_buffer() {
     byte[] ring = new byte[8 + GOLDEN.length + 16];
     System.arraycopy(GOLDEN, 0, ring, 8, GOLDEN.length);
@@ -123,6 +132,9 @@ class TcpEventDecoderTest {
     assertThatThrownBy(() -> decoder.decode(buffer(with(GOLDEN, TcpEventDecoder.OFFSET_CLOSE_KIND, 0)), 0,
         GOLDEN.length))
         .isInstanceOf(MalformedEventException.class).hasMessage("TCP event with unknown close kind 0");
+    assertThatThrownBy(() -> decoder.decode(buffer(with(GOLDEN, TcpEventDecoder.OFFSET_CLOSE_KIND, 5)), 0,
+        GOLDEN.length))
+        .isInstanceOf(MalformedEventException.class).hasMessage("TCP event with unknown close kind 5");
     assertThatThrownBy(() -> decoder.decode(buffer(with(GOLDEN, TcpEventDecoder.OFFSET_FAMILY, 1)), 0, GOLDEN.length))
         .isInstanceOf(MalformedEventException.class).hasMessage("TCP event with unknown address family 1");
   }

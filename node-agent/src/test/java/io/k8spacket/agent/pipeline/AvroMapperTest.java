@@ -17,7 +17,8 @@ class AvroMapperTest {
   static TcpConnection ipv6Connection() throws Exception {
     return new TcpConnection(TcpConnection.AddressFamily.IPV6, InetAddress.getByName("fd00:231:1:0:0:0:0:1"), 40000,
         InetAddress.getByName("FD00:231:1::2"), 8443, TcpConnection.Observer.SERVER, TcpConnection.CloseKind.RESET,
-        123457, 765433, 95, 530, 3, 57, 4097, 4026531840L, 1_700_000_005_000_000_000L, 1_700_000_005_250_000_000L);
+        123457, 765433, 95, 530, 3, 57, 4097, 4026531840L, 1_700_000_005_000_000_000L, 1_700_000_005_250_000_000L,
+        77_000_000_000L);
   }
 
   @Test
@@ -48,7 +49,7 @@ class AvroMapperTest {
   void ipv4_client_and_enums_map_and_the_key_is_the_client_ip() throws Exception {
     TcpConnection c = new TcpConnection(TcpConnection.AddressFamily.IPV4, InetAddress.getByName("10.231.1.1"), 1,
         InetAddress.getByName("10.231.1.2"), 2, TcpConnection.Observer.CLIENT,
-        TcpConnection.CloseKind.NEVER_ESTABLISHED, 0, 0, 1, 0, 0, 0, 0, 1, 10, 20);
+        TcpConnection.CloseKind.NEVER_ESTABLISHED, 0, 0, 1, 0, 0, 0, 0, 1, 10, 20, 5);
 
     TcpConnectionEvent e = mapper.toAvro(c);
 

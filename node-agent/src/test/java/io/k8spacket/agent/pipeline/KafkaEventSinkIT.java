@@ -57,7 +57,7 @@ class KafkaEventSinkIT {
     TcpConnection v6 = AvroMapperTest.ipv6Connection();
     TcpConnection v4 = new TcpConnection(TcpConnection.AddressFamily.IPV4, InetAddress.getByName("10.231.1.1"),
         43151, InetAddress.getByName("10.231.1.2"), 40991, TcpConnection.Observer.CLIENT,
-        TcpConnection.CloseKind.NORMAL, 123457, 765433, 116, 545, 0, 64, 20, 4026532176L, 1_000, 2_000);
+        TcpConnection.CloseKind.NORMAL, 123457, 765433, 116, 545, 0, 64, 20, 4026532176L, 1_000, 2_000, 900);
     try (KafkaEventSink sink = new KafkaEventSink(broker.bootstrapServers(), TOPIC, "node-it", 4 << 20, 1000,
         Map.of(), metrics)) {
       assertThat(sink.awaitMetadata(Duration.ofSeconds(30))).isTrue();

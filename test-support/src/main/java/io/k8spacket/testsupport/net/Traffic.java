@@ -160,11 +160,11 @@ public final class Traffic {
     });
   }
 
-  private static ProtocolFamily familyOf(InetAddress address) {
+  static ProtocolFamily familyOf(InetAddress address) {
     return address instanceof Inet4Address ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
   }
 
-  private static void write(SocketChannel channel, long count) throws IOException {
+  static void write(SocketChannel channel, long count) throws IOException {
     ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
     long left = count;
     while (left > 0) {
@@ -173,7 +173,7 @@ public final class Traffic {
     }
   }
 
-  private static void readExactly(SocketChannel channel, long count) throws IOException {
+  static void readExactly(SocketChannel channel, long count) throws IOException {
     ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
     long left = count;
     while (left > 0) {
