@@ -11,6 +11,7 @@ import io.k8spacket.avro.Observer;
 import io.k8spacket.avro.TcpConnectionEvent;
 import io.k8spacket.schema.AvroSerde;
 import io.k8spacket.schema.Topics;
+import io.k8spacket.testsupport.net.LiveConnection;
 import io.k8spacket.testsupport.net.TestHost;
 import io.k8spacket.testsupport.net.TestNetwork;
 import io.k8spacket.testsupport.net.Traffic;
@@ -61,9 +62,15 @@ class StandaloneIT {
   private static final String V6_TLS_CLIENT = "fd00:231:42::3";
   private static final String V4_API = "10.231.42.4";
   private static final String V4_MOVING = "10.231.42.5";
+  private static final String V4_STREAMER = "10.231.42.6";
   private static final String OUR_HOSTS = "^(10\\.231\\.42\\.|fd00:231:42:)";
-  /** The TCP test looks at hosts 1 and 2 only; 3 makes the TLS test's connections, 4 and 5 the re-assignment's. */
-  private static final String OTHER_TESTS_HOSTS = "^(10\\.231\\.42\\.[345]|fd00:231:42::[345])$";
+  /**
+   * The TCP test looks at hosts 1 and 2 only; 3 makes the TLS test's connections, 4 and 5 the re-assignment's,
+   * 6 the long-lived connection's.
+   */
+  private static final String OTHER_TESTS_HOSTS = "^(10\\.231\\.42\\.[3-6]|fd00:231:42::[3-6])$";
+  /** Short windows and report interval, so a connection held open for a minute spans several windows. */
+  private static final Duration WINDOW = Duration.ofSeconds(10);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -75,14 +82,16 @@ class StandaloneIT {
   @BeforeAll
   static void startEverything() throws Exception {
     TestNetwork.assumeRoot("the standalone stack loads eBPF programs and the test makes network namespaces");
-    net = TestNetwork.createBridged(NET, 5);
+    net = TestNetwork.createBridged(NET, 6);
     Path work = Files.createDirectories(Path.of("target", "it-standalone"));
     metadata = work.resolve("metadata.yaml");
     Files.writeString(metadata, metadataYaml("cache-0", "data", "cache", "StatefulSet"));
     pki = TestPki.create(work, "shop.example.test", List.of("DNS:shop.example.test", "IP:" + V4_SERVER), 30);
     stack = StandaloneStack.start(new UpOptions(Optional.of(metadata), 0, 0,
         work.resolve("data-" + UUID.randomUUID())),
-        Map.of("K8SPACKET_AGENT_TLS_INTERFACES", "^" + net.rootInterfacePrefix()), System.out);
+        Map.of("K8SPACKET_AGENT_TLS_INTERFACES", "^" + net.rootInterfacePrefix(),
+            "K8SPACKET_AGENT_REPORT_INTERVAL_MS", "1000",
+            "K8SPACKET_STREAMS_WINDOW_SIZE", WINDOW.toSeconds() + "s"), System.out);
   }
 
   @AfterAll
@@ -219,6 +228,58 @@ class StandaloneIT {
     assertEdge(row(rows, "shop/api-5f6d7", "jobs/queue-0"), "api-5f6d7", "shop", "queue-0", "jobs", 1, 5555, 666);
   }
 
+  @Test
+  void a_long_lived_connection_shows_its_bytes_in_each_window_before_it_closes_and_adds_up_exactly()
+      throws Exception {
+    awaitMetadataPublished();
+    TestHost player = net.host(6);
+    TestHost db = net.host(2);
+    String only = "&include=" + URLEncoder.encode("^10\\.231\\.42\\.6$", StandardCharsets.UTF_8);
+    LiveConnection connection = LiveConnection.open(player, db, db.ipv4());
+    long openedMs = System.currentTimeMillis();
+
+    // held open for a minute while sending; meanwhile the API must show its bytes, as no connection yet
+    long[] seenWhileOpen = new long[1];
+    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> {
+      connection.exchange(20_000, 700);
+      JsonNode rows = getOrNullWhileUnavailable("/nodegraph/connections?group-by=pod&from=" + (openedMs - 60_000)
+          + "&to=" + (System.currentTimeMillis() + 60_000) + only);
+      if (rows != null && rows.size() == 1) {
+        assertThat(rows.get(0).get("connCount").asLong()).as("still open: no connection counted yet").isZero();
+        seenWhileOpen[0] = Math.max(seenWhileOpen[0], rows.get(0).get("bytesSent").asLong());
+      }
+      return System.currentTimeMillis() - openedMs >= 60_000 && seenWhileOpen[0] > 0;
+    });
+    assertThat(seenWhileOpen[0]).isLessThan(connection.clientSent());
+    connection.close();
+    long closedMs = System.currentTimeMillis();
+
+    // after the close: one connection, exactly the bytes each way (both sockets reported; counted once)
+    String lifetime = "group-by=pod&from=" + (openedMs - 60_000) + "&to=" + (closedMs + 60_000) + only;
+    JsonNode rows = awaitRows(lifetime, 1, 1);
+    assertThat(rows.get(0).get("bytesSent").asLong()).isEqualTo(connection.clientSent());
+    assertThat(rows.get(0).get("bytesReceived").asLong()).isEqualTo(connection.serverSent());
+    assertThat(rows.get(0).get("srcName").asText()).isEqualTo("player-0");
+    assertThat(rows.get(0).get("dstName").asText()).isEqualTo("db-0");
+
+    // window by window: the traffic is where it happened, and the windows add up to the exact bytes
+    long windowMs = WINDOW.toMillis();
+    long sent = 0;
+    long received = 0;
+    int windowsWithBytes = 0;
+    for (long start = Math.floorDiv(openedMs, windowMs) * windowMs; start <= closedMs; start += windowMs) {
+      JsonNode window = get("/nodegraph/connections?group-by=pod&from=" + start + "&to=" + (start + windowMs) + only);
+      if (window.size() == 1) {
+        sent += window.get(0).get("bytesSent").asLong();
+        received += window.get(0).get("bytesReceived").asLong();
+        windowsWithBytes += window.get(0).get("bytesSent").asLong() > 0 ? 1 : 0;
+      }
+    }
+    assertThat(windowsWithBytes).as("a minute of traffic in %s windows", WINDOW).isGreaterThanOrEqualTo(5);
+    assertThat(sent).isEqualTo(connection.clientSent());
+    assertThat(received).isEqualTo(connection.serverSent());
+  }
+
   /** The metadata file with host 5's IP held by the given pod; every other host as in the other tests. */
   private static String metadataYaml(String movingPod, String movingNamespace, String movingWorkload,
       String movingKind) {
@@ -232,8 +293,9 @@ class StandaloneIT {
           - {ip: %s, name: report-28815, namespace: batch, workload: report, workloadKind: CronJob, kind: pod, node: n1}
           - {ip: %s, name: api-5f6d7, namespace: shop, workload: api, workloadKind: Deployment, kind: pod, node: n1}
           - {ip: %s, name: %s, namespace: %s, workload: %s, workloadKind: %s, kind: pod, node: n1}
+          - {ip: %s, name: player-0, namespace: media, workload: player, workloadKind: StatefulSet, kind: pod, node: n1}
         """.formatted(V4_CLIENT, V6_CLIENT, V4_SERVER, V6_SERVER, V4_TLS_CLIENT, V6_TLS_CLIENT, V4_API,
-        V4_MOVING, movingPod, movingNamespace, movingWorkload, movingKind);
+        V4_MOVING, movingPod, movingNamespace, movingWorkload, movingKind, V4_STREAMER);
   }
 
   /** Waits until the metadata topic names {@code ip} {@code name}: the file change has been seen. */
@@ -333,11 +395,15 @@ class StandaloneIT {
       await().atMost(Duration.ofSeconds(60)).until(() -> {
         consumer.poll(Duration.ofMillis(200)).forEach(r -> ips.add(r.key()));
         return ips.containsAll(List.of(V4_CLIENT, V6_CLIENT, V4_SERVER, V6_SERVER, V4_TLS_CLIENT, V6_TLS_CLIENT,
-            V4_API, V4_MOVING));
+            V4_API, V4_MOVING, V4_STREAMER));
       });
     }
   }
 
+  /**
+   * Our hosts' events until {@code expected} closes have arrived (a connection that spanned a report tick also
+   * has progress reports, which come before its close).
+   */
   private static List<TcpConnectionEvent> readOurEvents(int expected) {
     AvroSerde<TcpConnectionEvent> serde = AvroSerde.of(TcpConnectionEvent.class);
     List<TcpConnectionEvent> ours = new ArrayList<>();
@@ -351,21 +417,32 @@ class StandaloneIT {
             ours.add(e);
           }
         }
-        return ours.size() >= expected;
+        return closes(ours) >= expected;
       });
     }
-    assertThat(ours).hasSize(expected);
+    assertThat(closes(ours)).isEqualTo(expected);
     return ours;
+  }
+
+  private static long closes(List<TcpConnectionEvent> events) {
+    return events.stream().filter(e -> e.getCloseKind() != CloseKind.OPEN).count();
   }
 
   private static void assertObservedTwice(List<TcpConnectionEvent> events, Traffic.Result r, long c2s, long s2c,
       CloseKind kind) {
-    List<TcpConnectionEvent> twins = events.stream().filter(e -> sameTuple(e, r)).toList();
+    List<TcpConnectionEvent> all = events.stream().filter(e -> sameTuple(e, r)).toList();
+    List<TcpConnectionEvent> twins = all.stream().filter(e -> e.getCloseKind() != CloseKind.OPEN).toList();
     assertThat(twins).extracting(TcpConnectionEvent::getObserver)
         .containsExactlyInAnyOrder(Observer.CLIENT, Observer.SERVER);
+    for (Observer observer : Observer.values()) {
+      // each socket's reports (if it spanned a report tick) and its close add up to the exact bytes
+      List<TcpConnectionEvent> socket = all.stream().filter(e -> e.getObserver() == observer).toList();
+      assertThat(socket.stream().mapToLong(TcpConnectionEvent::getBytesClientToServer).sum())
+          .as("c2s of %s", socket).isEqualTo(c2s);
+      assertThat(socket.stream().mapToLong(TcpConnectionEvent::getBytesServerToClient).sum())
+          .as("s2c of %s", socket).isEqualTo(s2c);
+    }
     for (TcpConnectionEvent e : twins) {
-      assertThat(e.getBytesClientToServer()).as("c2s of %s", e).isEqualTo(c2s);
-      assertThat(e.getBytesServerToClient()).as("s2c of %s", e).isEqualTo(s2c);
       assertThat(e.getCloseTimeNs()).isGreaterThan(e.getOpenTimeNs());
       assertThat(e.getSegmentsClientToServer()).isPositive();
     }

@@ -13,6 +13,9 @@ import static io.k8spacket.streams.Settings.setting;
 
 import io.k8spacket.schema.Topics;
 import io.k8spacket.streams.topology.LogAndCountDeserializationHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -88,8 +91,8 @@ public final class StreamsAppConfig {
   public static final Setting METADATA_HISTORY_RETENTION = setting("METADATA_HISTORY_RETENTION", "24h",
       "How far back in event time endpoint names are kept; older connections are named by IP.");
   public static final Setting MATCH_RETENTION = setting("MATCH_RETENTION", "10m",
-      "How long (in event time) a counted observation of a connection is remembered, so that its twin from "
-          + "the other socket is not counted again.");
+      "How long (in event time) a socket's count-once entry is remembered after its latest report or close, so "
+          + "that the other socket of its connection is not counted again.");
   public static final Setting TWIN_WAIT = setting("TWIN_WAIT", "30s",
       "How long (in event time) a server-side observation of an in-cluster client, or a client-side one to a "
           + "Service, waits for its twin before it counts alone; 0 = no wait; at most WINDOW_GRACE.");
@@ -124,6 +127,12 @@ public final class StreamsAppConfig {
       "Replication factor of internal topics (changelogs, repartition); -1 = the broker's default.");
   public static final Setting NUM_STANDBY_REPLICAS = setting("NUM_STANDBY_REPLICAS", "0",
       "Warm copies of each state store on other instances, for fast failover.");
+  public static final Setting KAFKA_CONFIG_FILE = setting("KAFKA_CONFIG_FILE", "",
+      "Properties file of extra Kafka client settings (security.protocol, ssl.*, sasl.*; Kafka config providers "
+          + "such as FileConfigProvider work) for Kafka Streams and the metadata publisher; empty = none.");
+  public static final Setting METRICS_POD_LABELS = setting("METRICS_POD_LABELS", "false",
+      "true = traffic metrics also carry client_pod, server_pod and server_port (many more series); false = "
+          + "namespace and workload labels only.");
 
   private static final List<Setting> SETTINGS = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR, TCP_TOPIC,
       METADATA_TOPIC, CONNECTIONS_TOPIC, TLS_TOPIC, TLS_SESSIONS_TOPIC, CERTIFICATES_TOPIC, WINDOW_SIZE,
@@ -131,7 +140,7 @@ public final class StreamsAppConfig {
       METADATA_HISTORY_RETENTION, MATCH_RETENTION, TWIN_WAIT, REVERSE_DNS, REVERSE_DNS_CACHE_SIZE, REVERSE_DNS_TTL,
       METADATA_FILE, METADATA_FILE_POLL, METADATA_SOURCE, LEASE_NAMESPACE,
       LEASE_NAME, INFORMER_RESYNC, APPLICATION_SERVER,
-      NUM_STREAM_THREADS, REPLICATION_FACTOR, NUM_STANDBY_REPLICAS);
+      NUM_STREAM_THREADS, REPLICATION_FACTOR, NUM_STANDBY_REPLICAS, KAFKA_CONFIG_FILE, METRICS_POD_LABELS);
 
   private final String bootstrapServers;
   private final String applicationId;
@@ -165,6 +174,8 @@ public final class StreamsAppConfig {
   private final int numStreamThreads;
   private final int replicationFactor;
   private final int numStandbyReplicas;
+  private final Properties kafkaClientConfig;
+  private final boolean metricsPodLabels;
 
   private StreamsAppConfig(Map<String, String> env) {
     bootstrapServers = hostPorts(env, BOOTSTRAP_SERVERS);
@@ -203,6 +214,8 @@ public final class StreamsAppConfig {
     numStreamThreads = intAtLeast(env, NUM_STREAM_THREADS, 1);
     replicationFactor = replicationFactor(env);
     numStandbyReplicas = intAtLeast(env, NUM_STANDBY_REPLICAS, 0);
+    kafkaClientConfig = kafkaClientConfig(raw(env, KAFKA_CONFIG_FILE));
+    metricsPodLabels = bool(env, METRICS_POD_LABELS);
     if (edgeRetention.compareTo(windowSize.plus(windowGrace)) < 0) {
       throw new IllegalArgumentException(EDGE_RETENTION.env() + " must be at least " + WINDOW_SIZE.env()
           + " + " + WINDOW_GRACE.env() + " (" + windowSize.plus(windowGrace) + ")");
@@ -251,7 +264,31 @@ public final class StreamsAppConfig {
     // no global stores here; set only so Kafka Streams does not warn at every start
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
     applicationServer.ifPresent(s -> p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, s));
+    p.putAll(kafkaClientConfig);
     return p;
+  }
+
+  /** The extra Kafka client settings of {@code KAFKA_CONFIG_FILE} (a copy; empty without a file). */
+  public Properties kafkaClientConfig() {
+    Properties copy = new Properties();
+    copy.putAll(kafkaClientConfig);
+    return copy;
+  }
+
+  public boolean metricsPodLabels() { return metricsPodLabels; }
+
+  /** Reads the properties file {@code path}; empty path = no settings. */
+  private static Properties kafkaClientConfig(String path) {
+    Properties props = new Properties();
+    if (path.isEmpty()) {
+      return props;
+    }
+    try (InputStream in = Files.newInputStream(Path.of(path))) {
+      props.load(in);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(KAFKA_CONFIG_FILE.env() + ": cannot read " + path + ": " + e.getMessage());
+    }
+    return props;
   }
 
   public String bootstrapServers() { return bootstrapServers; }

@@ -53,7 +53,8 @@ public final class StreamsProcess implements AutoCloseable {
     StreamsAppConfig.MetadataSourceKind kind = config.metadataSource();
     Optional<KafkaMetadataPublisher> publisher = Optional.of(kind)
         .filter(k -> k != StreamsAppConfig.MetadataSourceKind.NONE)
-        .map(k -> new KafkaMetadataPublisher(config.bootstrapServers(), config.metadataTopic()));
+        .map(k -> new KafkaMetadataPublisher(config.bootstrapServers(), config.metadataTopic(),
+            config.kafkaClientConfig()));
     Optional<KubernetesClient> kubernetes = Optional.of(kind)
         .filter(k -> k == StreamsAppConfig.MetadataSourceKind.KUBERNETES)
         .map(k -> new KubernetesClientBuilder().build());

@@ -5,9 +5,11 @@ import io.k8spacket.query.tls.TlsReader;
 import io.k8spacket.streams.query.EdgeStoreReader;
 import io.k8spacket.streams.query.TlsStoreReader;
 import io.k8spacket.streams.topology.AppTopology;
+import io.k8spacket.streams.topology.ConnectionMetrics;
 import io.k8spacket.streams.topology.LogAndCountDeserializationHandler;
 import io.k8spacket.streams.topology.ReverseDnsCache;
 import io.k8spacket.streams.topology.TlsMetrics;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
@@ -31,6 +33,8 @@ public final class StreamsRunner implements AutoCloseable {
   static final int MAX_REPLACEMENTS = 3;
   static final Duration REPLACEMENT_WINDOW = Duration.ofMinutes(10);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+  /** Gauge name of the client state. */
+  public static final String STATE_GAUGE = "k8spacket.streams.state";
   private static final Logger LOG = LoggerFactory.getLogger(StreamsRunner.class);
 
   private final StreamsAppConfig config;
@@ -43,8 +47,9 @@ public final class StreamsRunner implements AutoCloseable {
   private boolean closed;
 
   /**
-   * Builds the topology ({@link AppTopology}: TCP and TLS pages) and client; Kafka metrics, the skipped-record
-   * counter and the TLS metrics ({@link TlsMetrics}) go to {@code registry}. With {@code REVERSE_DNS} on, the
+   * Builds the topology ({@link AppTopology}: TCP and TLS pages) and client; Kafka metrics, the client state,
+   * the skipped-record counter, the traffic metrics ({@link ConnectionMetrics}) and the TLS metrics
+   * ({@link TlsMetrics}) go to {@code registry}. With {@code REVERSE_DNS} on, the
    * topology reads this runner's {@link ReverseDnsCache} (its lookup threads stop on {@link #close}).
    */
   public StreamsRunner(StreamsAppConfig config, MeterRegistry registry) {
@@ -53,6 +58,7 @@ public final class StreamsRunner implements AutoCloseable {
     Properties props = config.streamsProperties();
     props.put(LogAndCountDeserializationHandler.METER_REGISTRY_CONFIG, registry);
     props.put(TlsMetrics.CONFIG, new TlsMetrics(registry));
+    props.put(ConnectionMetrics.CONFIG, new ConnectionMetrics(registry, config.metricsPodLabels()));
     this.reverseDns = config.reverseDns()
         ? ReverseDnsCache.create(config.reverseDnsCacheSize(), config.reverseDnsTtl()) : null;
     if (reverseDns != null) {
@@ -63,6 +69,15 @@ public final class StreamsRunner implements AutoCloseable {
     this.streams.setUncaughtExceptionHandler(this::onUncaught);
     this.metrics = new KafkaStreamsMetrics(streams);
     this.metrics.bindTo(registry);
+    bindState(registry);
+  }
+
+  /** {@code k8spacket_streams_state{state}}: 1 for the client's current state, 0 for the others. */
+  private void bindState(MeterRegistry registry) {
+    for (KafkaStreams.State state : KafkaStreams.State.values()) {
+      Gauge.builder(STATE_GAUGE, streams, s -> s.state() == state ? 1 : 0).tag("state", state.name())
+          .description("1 for the current Kafka Streams client state, 0 for the others").register(registry);
+    }
   }
 
   /** Starts processing in the background; call once. */

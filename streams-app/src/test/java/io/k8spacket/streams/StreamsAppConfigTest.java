@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.k8spacket.streams.topology.LogAndCountDeserializationHandler;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -12,6 +13,7 @@ import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class StreamsAppConfigTest {
   @Test
@@ -229,8 +231,29 @@ class StreamsAppConfigTest {
   }
 
   @Test
+  void a_kafka_config_file_adds_client_settings_to_streams_and_the_metadata_publisher(@TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("kafka.properties");
+    Files.writeString(file, "security.protocol=SASL_SSL\nsasl.mechanism=SCRAM-SHA-512\n"
+        + "ssl.truststore.location=/etc/k8spacket/ca.p12\n");
+
+    StreamsAppConfig c = StreamsAppConfig.fromEnv(Map.of("K8SPACKET_STREAMS_KAFKA_CONFIG_FILE", file.toString()));
+
+    assertThat(c.streamsProperties()).containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+        .containsEntry("ssl.truststore.location", "/etc/k8spacket/ca.p12")
+        .containsEntry("processing.guarantee", "exactly_once_v2");
+    assertThat(c.kafkaClientConfig()).hasSize(3);
+    assertThat(StreamsAppConfig.defaults().kafkaClientConfig()).isEmpty();
+    assertThatThrownBy(() -> StreamsAppConfig.fromEnv(Map.of("K8SPACKET_STREAMS_KAFKA_CONFIG_FILE",
+        dir.resolve("missing").toString())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("K8SPACKET_STREAMS_KAFKA_CONFIG_FILE: cannot read " + dir.resolve("missing"));
+  }
+
+  @Test
   void settings_list_every_variable_once_with_a_doc() {
-    assertThat(StreamsAppConfig.settings()).hasSize(31)
+    assertThat(StreamsAppConfig.settings()).hasSize(33)
         .allSatisfy(s -> {
           assertThat(s.env()).startsWith("K8SPACKET_STREAMS_");
           assertThat(s.doc()).isNotBlank();

@@ -4,8 +4,10 @@ import io.k8spacket.avro.EndpointMetadata;
 import io.k8spacket.schema.AvroSerde;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -29,13 +31,20 @@ public final class KafkaMetadataPublisher implements MetadataPublisher {
   private final String topic;
 
   public KafkaMetadataPublisher(String bootstrapServers, String topic) {
+    this(bootstrapServers, topic, new Properties());
+  }
+
+  /** A publisher with extra Kafka client settings ({@code security.protocol}, {@code ssl.*}, {@code sasl.*}). */
+  public KafkaMetadataPublisher(String bootstrapServers, String topic, Properties clientConfig) {
     this.topic = topic;
-    this.producer = new KafkaProducer<>(Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-            ProducerConfig.ACKS_CONFIG, "all",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-            ProducerConfig.CLIENT_ID_CONFIG, "k8spacket-metadata-publisher"),
-        new StringSerializer(), AvroSerde.of(EndpointMetadata.class).serializer());
+    Map<String, Object> config = new HashMap<>();
+    clientConfig.forEach((k, v) -> config.put((String) k, v));
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    config.put(ProducerConfig.CLIENT_ID_CONFIG, "k8spacket-metadata-publisher");
+    this.producer = new KafkaProducer<>(config, new StringSerializer(),
+        AvroSerde.of(EndpointMetadata.class).serializer());
   }
 
   @Override

@@ -27,18 +27,21 @@ import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
- * The TCP topology, on one page: raw events in, each connection counted once, both ends named as of the
- * close time, enriched connections out, and windowed statistics per (client, server) edge for the query API.
+ * The TCP topology, on one page: raw events in (progress reports of open connections and closes), each
+ * connection counted once, both ends named as of the event time, enriched records out, and windowed statistics
+ * per (client, server) edge for the query API.
  *
  * <pre>
- * k8spacket.tcp.v1 (key client IP, event time = close time)
+ * k8spacket.tcp.v1 (key client IP, event time = close time, or report time for a progress report)
  *   → left join metadata by client IP ─┐   k8spacket.metadata.v1 → versioned table {@value #METADATA_STORE}
  *   → re-key by server IP, repartition {@value #BY_SERVER_IP}
  *   → left join metadata by server IP ─┘   (the same table, so both joins run in one sub-topology)
  *   → no metadata: left join server IP → SNI ({@link TlsTopology#SERVER_NAME_STORE}), else a cached PTR name
  *   → re-key by client IP, repartition {@value #BY_CLIENT_IP}
- *   → count-once, client side preferred, merged (stores {@value #COUNT_ONCE_STORE}, {@value #COUNT_ONCE_DUE_STORE})
- *   ├→ re-key by client workload → k8spacket.connections.v1
+ *   → count-once per socket, client side preferred, merged (stores {@value #COUNT_ONCE_STORE},
+ *     {@value #COUNT_ONCE_DUE_STORE}): one socket's reports and close all count, or none of them
+ *   → traffic metrics ({@link ConnectionMetrics}: connections, bytes, durations by workload pair)
+ *   ├→ re-key by client workload → k8spacket.connections.v1 (closes and progress reports, closeKind OPEN)
  *   └→ group by edge, repartition {@value #BY_EDGE} → 1-minute windows → {@value #EDGE_STORE}
  * </pre>
  *
@@ -48,6 +51,12 @@ import org.apache.kafka.streams.state.WindowStore;
  * the twin wait). The connection is named web-1 → db-0 by the metadata valid at
  * 10:00:30.5, written once to the connections topic, and the edge {@code 10.0.0.1|web-1|shop|web>10.0.0.2|
  * db-0|shop|db} of window [10:00, 10:01) gets connCount 1 and its bytes.
+ *
+ * <p>Long-lived: the same connection opens at 09:58:10 and each socket reports every 15 s (bytes since its
+ * previous report) until the close at 10:00:30.5 (the remainder). The client socket's records are counted, the
+ * server socket's dropped; each report adds its bytes to the window of its time (09:58, 09:59, 10:00) and
+ * nothing else; the close adds its remainder, connCount 1 and the duration 140.5 s to window 10:00. Summing the
+ * windows gives the connection's totals; the connections topic carries every report and the close.
  *
  * <p>Through a Service: pod 10.0.1.5:41000 connects to ClusterIP 10.96.0.10:80 (kind SERVICE); kube-proxy
  * sends it to pod 10.0.2.7:8080 on another node. The client socket reports 10.0.1.5:41000 → 10.96.0.10:80,
@@ -110,35 +119,38 @@ public final class ConnectionsTopology {
   static void addTo(StreamsBuilder builder, KTable<String, EndpointMetadata> metadata,
       KTable<String, String> serverNames, StreamsAppConfig config) {
     Serde<String> keys = Serdes.String();
-    Serde<TcpConnectionEvent> events = AvroSerde.of(TcpConnectionEvent.class);
+    // both read the previous release's records too: agents not upgraded yet, repartition records in flight
+    Serde<TcpConnectionEvent> events = CompatibleSerde.tcpEvents();
     Serde<EndpointMetadata> metadataSerde = AvroSerde.of(EndpointMetadata.class);
-    Serde<Connection> connections = AvroSerde.of(Connection.class);
+    Serde<Connection> connections = CompatibleSerde.connections();
 
-    // a. raw events, event time = close time; undecodable records are skipped by the deserialization handler
+    // a. raw events, event time = close (or report) time; undecodable records are skipped by the handler
     KStream<String, TcpConnectionEvent> raw = builder.stream(config.tcpTopic(), Consumed.with(keys, events)
         .withTimestampExtractor(new CloseTimeExtractor()).withName("tcp-events"));
-    // b. name the client as of close time (the stream is keyed by client IP, co-partitioned with metadata)
+    // b. name the client as of event time (the stream is keyed by client IP, co-partitioned with metadata)
     KStream<String, Connection> clientNamed = raw.leftJoin(metadata, Enrichment::withClient,
         Joined.with(keys, events, metadataSerde).withName("name-client"));
-    // c. re-key by server IP, repartition, and name the server as of close time from the same table
+    // c. re-key by server IP, repartition, and name the server as of event time from the same table
     KStream<String, Connection> serverNamed = clientNamed
         .selectKey(Enrichment::serverIp, Named.as("key-by-server-ip"))
         .repartition(Repartitioned.with(keys, connections).withName(BY_SERVER_IP))
         .leftJoin(metadata, Enrichment::withServer, Joined.with(keys, connections, metadataSerde)
             .withName("name-server"));
-    // d. a server without metadata: the SNI its IP was last seen with as of close time, else a cached PTR name
+    // d. a server without metadata: the SNI its IP was last seen with as of event time, else a cached PTR name
     KStream<String, Connection> named = nameExternalServers(serverNamed, serverNames);
-    // e. back by client IP, where both sockets' observations meet: count each connection once, client side
-    //    preferred (a server side waits at most the twin wait for it), merged with the backend behind a Service
+    // e. back by client IP, where both sockets' records meet: count each connection once, per socket (its
+    //    reports and close), client side preferred (a server side waits at most the twin wait for it), merged
+    //    with the backend behind a Service
     KStream<String, Connection> counted = named
         .selectKey(Enrichment::clientIp, Named.as("key-by-client-ip"))
         .repartition(Repartitioned.with(keys, connections).withName(BY_CLIENT_IP))
         .process(CountOnceProcessor.supplier(COUNT_ONCE_STORE, COUNT_ONCE_DUE_STORE, config.matchRetention(),
-            config.twinWait()), Named.as("count-once"));
+            config.twinWait()), Named.as("count-once"))
+        .processValues(ConnectionMetrics.count(), Named.as("connection-metrics"));
     // f. enriched connections out, keyed by client workload
     counted.selectKey(Enrichment::clientWorkloadKey, Named.as("key-by-client-workload"))
         .to(config.connectionsTopic(), Produced.with(keys, connections).withName("connections"));
-    // g. per edge and tumbling event-time window: counts, bytes, durations
+    // g. per edge and tumbling event-time window: counts and durations (closes), bytes (reports and closes)
     counted.groupBy(Enrichment::edgeKey, Grouped.with(BY_EDGE, keys, connections))
         .windowedBy(TimeWindows.ofSizeAndGrace(config.windowSize(), config.windowGrace()))
         .aggregate(EdgeAggregator::empty, new EdgeAggregator(config.persistentThreshold()), Named.as("edges"),
@@ -156,7 +168,7 @@ public final class ConnectionsTopology {
       KTable<String, String> serverNames) {
     KStream<String, Connection> bySni = serverNames == null ? connections
         : connections.leftJoin(serverNames, Enrichment::withServerName,
-            Joined.with(Serdes.String(), AvroSerde.of(Connection.class), Serdes.String())
+            Joined.with(Serdes.String(), CompatibleSerde.connections(), Serdes.String())
                 .withName("name-server-by-sni"));
     return bySni.processValues(ReverseDnsNaming.connections(), Named.as("name-server-by-reverse-dns"));
   }

@@ -1,11 +1,12 @@
 package io.k8spacket.streams.topology;
 
+import io.k8spacket.avro.CloseKind;
 import io.k8spacket.avro.Connection;
+import io.k8spacket.avro.CountOnceState;
 import io.k8spacket.avro.Endpoint;
 import io.k8spacket.avro.EndpointKind;
 import io.k8spacket.avro.Observer;
 import io.k8spacket.avro.SeenObservation;
-import io.k8spacket.schema.AvroSerde;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,33 +26,44 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * Counts each connection once, from the client side when there can be one, merging what only the server side
- * knows. Input: named connections keyed by client IP (both sockets' observations of one connection share the
- * client IP, so they meet on one partition).
+ * knows. Input: named connections keyed by client IP (both sockets' records of one connection share the client
+ * IP, so they meet on one partition); each is a progress report (closeKind OPEN, counters since the socket's
+ * previous report) or a close (the remainder, or the totals when the socket made no report).
  *
- * <p><b>Twins</b>: the two sockets' observations of one connection have opposite observers, the same client IP
- * and port, overlapping {@code [open, close]}, and either the same server IP and port or, through kube-proxy's
- * DNAT, a client side whose server is a Service ClusterIP (kind SERVICE) while the server side sees the backend
- * pod. An exact server match is preferred over a Service match. A client port reused by a later connection does
- * not pair: the intervals do not overlap.
+ * <p><b>One entry per socket</b>: a socket's reports and its close share the key {@code clientIp clientPort
+ * serverIp serverPort observer openTimeNs}, and one decision holds for all of them: HELD (its records wait for the
+ * twin socket), COUNTING (forwarded) or SILENT (the twin counts; dropped). The entry keeps the socket's latest
+ * time, and is forgotten at latest time + match retention of stream time, or at once when the socket has closed
+ * and its twin was found (nothing more can come from it or for it).
  *
- * <p><b>Which one counts</b>, for an observation without a pending twin:
+ * <p><b>Twins</b>: the two sockets of one connection have opposite observers, the same client IP and port,
+ * overlapping {@code [open, latest time]}, and either the same server IP and port or, through kube-proxy's DNAT,
+ * a client side whose server is a Service ClusterIP (kind SERVICE) while the server side sees the backend pod.
+ * An exact server match is preferred over a Service match. A client port reused by a later connection does not
+ * pair (the intervals do not overlap), and a socket pairs once.
+ *
+ * <p><b>First record of a socket</b>:
  * <ul>
- *   <li>client side, server not a Service: counted at once;</li>
- *   <li>client side to a Service: held up to the twin wait for the server side, which names the backend pod;</li>
- *   <li>server side, client a pod or node (an observed workload, so a client side may come): held up to the
- *       twin wait; a client twin arriving meanwhile is counted instead;</li>
- *   <li>server side, client external (no metadata): counted at once.</li>
+ *   <li>twin HELD: the client side's record is forwarded, merged with the server side ({@link #merge}: the backend
+ *       behind a Service); the client socket becomes COUNTING, the server socket SILENT. When the held one is the
+ *       server side its held records are dropped: the client side's first record covers the connection since
+ *       its open;</li>
+ *   <li>twin COUNTING: this socket becomes SILENT and its record is dropped (a server side still teaches a
+ *       counting client side its backend, merged into the client side's later records);</li>
+ *   <li>no twin, client side to a Service: HELD up to the twin wait for the server side, which names the backend;
+ *       server side whose client is a pod or node (an observed workload, so a client side may come): HELD up to
+ *       the twin wait; otherwise COUNTING, forwarded.</li>
  * </ul>
- * When a twin arrives: if the pending one was held, the client side is counted now, with the server side's
- * backend when the client side went to a Service ({@link #merge}); if it was already counted, the newcomer is
- * dropped. A hold ends at close + twin wait of stream time, and the held observation is counted alone (record
- * timestamp = its close time, so it lands in its window; the twin wait is at most the window grace). Counted
- * observations are remembered until close + match retention of stream time, so a late twin is still dropped.
+ * <b>Later records</b>: COUNTING forwarded, SILENT dropped, HELD combined into the held record (counters summed,
+ * latest time and kind). A hold ends at the first held record's time + twin wait of stream time: the combined
+ * record is forwarded and the socket becomes COUNTING. Records are forwarded with timestamp = their close time
+ * (the report time for progress), so windows show traffic where it happened; a combined held record lands in its
+ * latest record's window, so up to the twin wait of bytes may move to a later window. It is at most the twin
+ * wait late in stream time, and the twin wait is at most the window grace.
  *
- * <p>Stores: {@code seen} (key {@code clientIp clientPort serverIp serverPort observer openTimeNs}, so a prefix
- * scan over {@code clientIp clientPort } finds every candidate twin) and {@code due}, an index by deadline
- * ({@code %019d deadlineMs} + seen key) that a stream-time punctuator range-scans whenever stream time advances:
- * held observations are counted and re-indexed for the match retention, remembered ones forgotten. Both stay
+ * <p>Stores: {@code seen} (prefix {@code clientIp clientPort } finds every candidate twin; values through
+ * {@link SeenObservationSerde}) and {@code due}, an index by deadline ({@code %019d deadlineMs} + seen key) that a
+ * stream-time punctuator range-scans whenever stream time advances: holds end, forgotten entries go. Both stay
  * bounded by the match retention of stream time.
  */
 public final class CountOnceProcessor implements Processor<String, Connection, String, Connection> {
@@ -62,6 +74,8 @@ public final class CountOnceProcessor implements Processor<String, Connection, S
   private static final Duration PUNCTUATE_INTERVAL = Duration.ofMillis(1);
   /** {@link #earliestDueMs} before the index was read (after a start or restore): scan once to learn it. */
   private static final long UNKNOWN = Long.MIN_VALUE;
+  /** The previous deadline of an entry that is not in the index. */
+  private static final long NOT_INDEXED = Long.MIN_VALUE;
 
   private final String seenStoreName;
   private final String dueStoreName;
@@ -93,7 +107,7 @@ public final class CountOnceProcessor implements Processor<String, Connection, S
       public Set<StoreBuilder<?>> stores() {
         return Set.of(
             Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(seenStoreName), Serdes.String(),
-                AvroSerde.of(SeenObservation.class)),
+                SeenObservationSerde.create(twinWait)),
             Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(dueStoreName), Serdes.String(),
                 Serdes.String()));
       }
@@ -115,51 +129,129 @@ public final class CountOnceProcessor implements Processor<String, Connection, S
       return;
     }
     long now = context.currentStreamTimeMs();
+    String key = seenKey(c);
+    SeenObservation own = seen.get(key);
+    if (own != null && !forgotten(own, now)) {
+      next(key, own, c, now);
+      return;
+    }
+    if (own != null) {
+      forget(key, own);
+    }
+    first(key, c, now);
+  }
+
+  /** The first record of a socket: paired with its twin when there is one, else held or counted. */
+  private void first(String key, Connection c, long now) {
+    SeenObservation own = SeenObservation.newBuilder()
+        .setObserver(c.getObserver()).setOpenTimeNs(c.getOpenTimeNs()).setCloseTimeNs(c.getCloseTimeNs())
+        .setServerIp(c.getServer().getIp()).setServerPort(c.getServerPort()).setServerKind(c.getServer().getKind())
+        .setState(CountOnceState.COUNTING).setClosed(c.getCloseKind() != CloseKind.OPEN)
+        .build();
     KeyValue<String, SeenObservation> twin = findTwin(c, now);
     if (twin != null) {
-      forget(twin.key, twin.value);
-      if (twin.value.getHeld() != null) {
-        Connection other = twin.value.getHeld();
-        Connection counted = c.getObserver() == Observer.CLIENT ? merge(c, other) : merge(other, c);
-        forward(counted);
+      long twinDeadline = deadline(twin.value);
+      pair(c, own, twin.value);
+      save(twin.key, twin.value, twinDeadline, now);
+    } else if (twinWaitMs > 0 && mayHaveTwin(c) && closeMs(c) + twinWaitMs > now) {
+      own.setState(CountOnceState.HELD);
+      own.setHeld(c);
+      own.setHoldUntilMs(closeMs(c) + twinWaitMs);
+    } else {
+      forward(counted(c, own));
+    }
+    save(key, own, NOT_INDEXED, now);
+  }
+
+  /** Pairs {@code c}, the first record of the socket {@code own}, with the socket {@code twin} (HELD or COUNTING). */
+  private void pair(Connection c, SeenObservation own, SeenObservation twin) {
+    own.setPaired(true);
+    twin.setPaired(true);
+    boolean isClient = c.getObserver() == Observer.CLIENT;
+    if (twin.getState() != CountOnceState.HELD) {
+      own.setState(CountOnceState.SILENT);
+      if (!isClient) {
+        learnBackend(twin, c);
       }
       return;
     }
-    boolean hold = twinWaitMs > 0 && (c.getObserver() == Observer.CLIENT ? isService(c.getServer())
-        : isObservedWorkload(c.getClient()));
-    if (hold && closeMs(c) + twinWaitMs > now) {
-      remember(c, true, now);
-      return;
+    Connection held = twin.getHeld();
+    twin.setHeld(null);
+    SeenObservation clientSide = isClient ? own : twin;
+    learnBackend(clientSide, isClient ? held : c);
+    clientSide.setState(CountOnceState.COUNTING);
+    (isClient ? twin : own).setState(CountOnceState.SILENT);
+    // a held server side is dropped: the client side's first record covers the connection since its open
+    forward(counted(isClient ? c : held, clientSide));
+  }
+
+  /** A later record {@code c} of the known socket {@code own}. */
+  private void next(String key, SeenObservation own, Connection c, long now) {
+    long before = deadline(own);
+    if (own.getState() == CountOnceState.HELD && own.getHoldUntilMs() <= now) {
+      release(own); // this record moved stream time past the end of the hold: the held records count first
     }
-    forward(c.getObserver() == Observer.CLIENT ? merge(c, null) : c);
-    remember(c, false, now);
+    switch (own.getState()) {
+      case HELD -> own.setHeld(combine(own.getHeld(), c));
+      case COUNTING -> forward(counted(c, own));
+      case SILENT -> { } // its twin counts
+      default -> throw new IllegalStateException("unknown count-once state " + own.getState());
+    }
+    own.setCloseTimeNs(Math.max(own.getCloseTimeNs(), c.getCloseTimeNs()));
+    own.setClosed(own.getClosed() || c.getCloseKind() != CloseKind.OPEN);
+    save(key, own, before, now);
   }
 
   /**
-   * The counted connection from its client side {@code client} and, when observed, its server side
-   * {@code server}: through a Service, the server becomes the backend pod the server side saw and the Service
-   * goes to {@code service}; without a server side the Service stays the server.
+   * The counted form of a client side's record {@code client}: through a Service, the server becomes
+   * {@code backend} (the pod the server side saw, when known) and the Service goes to {@code service}; without a
+   * backend the Service stays the server.
    */
-  static Connection merge(Connection client, Connection server) {
+  static Connection merge(Connection client, Endpoint backend, int backendPort) {
     if (!isService(client.getServer())) {
       return client;
     }
     Connection.Builder merged = Connection.newBuilder(client)
         .setService(client.getServer()).setServicePort(client.getServerPort());
-    if (server != null && !server.getServer().getIp().equals(client.getServer().getIp())) {
-      merged.setServer(server.getServer()).setServerPort(server.getServerPort());
+    if (backend != null) {
+      merged.setServer(backend).setServerPort(backendPort);
     }
     return merged.build();
   }
 
-  /** The pending twin of {@code c}, an exact server match before a Service match; null when none. */
+  /**
+   * {@code held} and the same socket's next record {@code c} as one record: counters summed; times, kind, RTT and
+   * names of the later one.
+   */
+  static Connection combine(Connection held, Connection c) {
+    Connection later = c.getCloseTimeNs() >= held.getCloseTimeNs() ? c : held;
+    return Connection.newBuilder(later)
+        .setBytesClientToServer(held.getBytesClientToServer() + c.getBytesClientToServer())
+        .setBytesServerToClient(held.getBytesServerToClient() + c.getBytesServerToClient())
+        .setSegmentsClientToServer(held.getSegmentsClientToServer() + c.getSegmentsClientToServer())
+        .setSegmentsServerToClient(held.getSegmentsServerToClient() + c.getSegmentsServerToClient())
+        .setRetransmits(held.getRetransmits() + c.getRetransmits())
+        .build();
+  }
+
+  /** The client side {@code clientSide} to a Service learns the backend pod its server side {@code server} saw. */
+  private static void learnBackend(SeenObservation clientSide, Connection server) {
+    if (clientSide.getServerKind() == EndpointKind.SERVICE
+        && !server.getServer().getIp().equals(clientSide.getServerIp())) {
+      clientSide.setBackend(server.getServer());
+      clientSide.setBackendPort(server.getServerPort());
+    }
+  }
+
+  /** The candidate twin of {@code c}, an exact server match before a Service match; null when none. */
   private KeyValue<String, SeenObservation> findTwin(Connection c, long now) {
     KeyValue<String, SeenObservation> viaService = null;
     try (KeyValueIterator<String, SeenObservation> it = seen.prefixScan(clientKey(c), new StringSerializer())) {
       while (it.hasNext()) {
         KeyValue<String, SeenObservation> entry = it.next();
         SeenObservation other = entry.value;
-        if (other.getObserver() == c.getObserver() || !overlaps(other, c) || forgotten(other, now)) {
+        if (other.getObserver() == c.getObserver() || other.getPaired() || !overlaps(other, c)
+            || forgotten(other, now)) {
           continue;
         }
         if (other.getServerIp().equals(c.getServer().getIp()) && other.getServerPort() == c.getServerPort()) {
@@ -175,7 +267,7 @@ public final class CountOnceProcessor implements Processor<String, Connection, S
     return viaService;
   }
 
-  /** Counts held observations whose wait ended and forgets remembered ones past the match retention. */
+  /** Ends the holds whose time has come (the held records count) and forgets entries past the match retention. */
   private void endDeadlines(long streamTimeMs) {
     if (earliestDueMs != UNKNOWN && streamTimeMs < earliestDueMs) {
       return;
@@ -186,25 +278,25 @@ public final class CountOnceProcessor implements Processor<String, Connection, S
     }
     for (KeyValue<String, String> entry : ended) {
       due.delete(entry.key);
-      SeenObservation observation = seen.get(entry.value);
-      if (observation == null) {
-        continue;
+      SeenObservation o = seen.get(entry.value);
+      if (o == null || deadline(o) > streamTimeMs) {
+        continue; // gone, or re-indexed under its later deadline
       }
-      if (observation.getHeld() == null) {
-        seen.delete(entry.value);
-        continue;
-      }
-      Connection held = observation.getHeld();
-      forward(held.getObserver() == Observer.CLIENT ? merge(held, null) : held);
-      observation.setHeld(null);
-      if (deadline(observation) <= streamTimeMs) {
-        seen.delete(entry.value);
+      if (o.getState() == CountOnceState.HELD) {
+        release(o);
+        save(entry.value, o, NOT_INDEXED, streamTimeMs);
       } else {
-        seen.put(entry.value, observation);
-        due.put(deadlineKey(deadline(observation), entry.value), entry.value);
+        seen.delete(entry.value);
       }
     }
     earliestDueMs = firstDeadline();
+  }
+
+  /** Ends the hold of {@code o}: its held records, combined, count alone, and so will its next ones. */
+  private void release(SeenObservation o) {
+    forward(counted(o.getHeld(), o));
+    o.setHeld(null);
+    o.setState(CountOnceState.COUNTING);
   }
 
   /** The earliest deadline in the index, {@code Long.MAX_VALUE} when it is empty. */
@@ -214,45 +306,58 @@ public final class CountOnceProcessor implements Processor<String, Connection, S
     }
   }
 
-  /** Stores {@code c}'s observation (held or counted) with its deadline, unless that has already passed. */
-  private void remember(Connection c, boolean held, long now) {
-    SeenObservation observation = SeenObservation.newBuilder()
-        .setObserver(c.getObserver()).setOpenTimeNs(c.getOpenTimeNs()).setCloseTimeNs(c.getCloseTimeNs())
-        .setServerIp(c.getServer().getIp()).setServerPort(c.getServerPort()).setServerKind(c.getServer().getKind())
-        .setHeld(held ? c : null)
-        .build();
-    long deadline = deadline(observation);
-    if (deadline <= now) {
+  /**
+   * Writes the entry {@code o} and moves its index entry from {@code previousDeadline}; deletes both instead when
+   * the socket closed and is paired, or its deadline has passed.
+   */
+  private void save(String key, SeenObservation o, long previousDeadline, long now) {
+    long deadline = deadline(o);
+    boolean keep = !(o.getPaired() && o.getClosed()) && deadline > now;
+    if (previousDeadline != NOT_INDEXED && (!keep || previousDeadline != deadline)) {
+      due.delete(deadlineKey(previousDeadline, key));
+    }
+    if (!keep) {
+      seen.delete(key);
       return;
     }
-    String key = clientKey(c) + c.getServer().getIp() + " " + c.getServerPort() + " " + c.getObserver() + " "
-        + c.getOpenTimeNs();
-    seen.put(key, observation);
-    due.put(deadlineKey(deadline, key), key);
-    if (earliestDueMs != UNKNOWN) {
-      earliestDueMs = Math.min(earliestDueMs, deadline);
+    seen.put(key, o);
+    if (previousDeadline != deadline) {
+      due.put(deadlineKey(deadline, key), key);
+      if (earliestDueMs != UNKNOWN) {
+        earliestDueMs = Math.min(earliestDueMs, deadline);
+      }
     }
   }
 
-  private void forget(String key, SeenObservation observation) {
+  private void forget(String key, SeenObservation o) {
     seen.delete(key);
-    due.delete(deadlineKey(deadline(observation), key));
+    due.delete(deadlineKey(deadline(o), key));
   }
 
-  /** Counted at its close time (so it lands in its window), keyed by client IP. */
+  /** Forwarded at its close (or report) time, so it lands in its window; keyed by client IP. */
   private void forward(Connection c) {
     context.forward(new Record<>(c.getClient().getIp(), c, closeMs(c)));
   }
 
-  /** End of the hold (close + twin wait) while held, else when it is forgotten (close + match retention). */
-  private long deadline(SeenObservation o) {
-    long closeMs = Math.floorDiv(o.getCloseTimeNs(), 1_000_000L);
-    return o.getHeld() != null ? closeMs + twinWaitMs : closeMs + retentionMs + 1;
+  /** The form in which a record of the socket {@code o} counts: a client side's is merged with its backend. */
+  private static Connection counted(Connection c, SeenObservation o) {
+    return c.getObserver() == Observer.CLIENT ? merge(c, o.getBackend(), o.getBackendPort()) : c;
   }
 
-  /** Past the match retention: no longer a twin (the punctuator deletes it at its next run). */
+  /** End of the hold while HELD, else when the entry is forgotten (latest time + match retention). */
+  private long deadline(SeenObservation o) {
+    return o.getState() == CountOnceState.HELD ? o.getHoldUntilMs()
+        : Math.floorDiv(o.getCloseTimeNs(), 1_000_000L) + retentionMs + 1;
+  }
+
+  /** Past the match retention: neither a twin nor a known socket any more (the punctuator deletes it). */
   private boolean forgotten(SeenObservation o, long now) {
-    return o.getHeld() == null && deadline(o) <= now;
+    return o.getState() != CountOnceState.HELD && deadline(o) <= now;
+  }
+
+  /** Whether a twin that this socket should wait for may come: see the class comment. */
+  private static boolean mayHaveTwin(Connection c) {
+    return c.getObserver() == Observer.CLIENT ? isService(c.getServer()) : isObservedWorkload(c.getClient());
   }
 
   private static boolean overlaps(SeenObservation o, Connection c) {
@@ -272,9 +377,15 @@ public final class CountOnceProcessor implements Processor<String, Connection, S
     return Math.floorDiv(c.getCloseTimeNs(), 1_000_000L);
   }
 
-  /** {@code "clientIp clientPort "}: the prefix shared by both sockets' observations, through DNAT too. */
+  /** {@code "clientIp clientPort "}: the prefix shared by both sockets' records, through DNAT too. */
   static String clientKey(Connection c) {
     return c.getClient().getIp() + " " + c.getClientPort() + " ";
+  }
+
+  /** The socket's key: the same for each of its reports and its close. */
+  static String seenKey(Connection c) {
+    return clientKey(c) + c.getServer().getIp() + " " + c.getServerPort() + " " + c.getObserver() + " "
+        + c.getOpenTimeNs();
   }
 
   /** Key of the deadline index: ordered by deadline, so the due entries are one range. */

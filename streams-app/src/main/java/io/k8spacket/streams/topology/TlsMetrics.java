@@ -49,7 +49,6 @@ public final class TlsMetrics {
   public static final String HANDSHAKES = "k8spacket.tls.handshakes";
   /** Gauge name. */
   public static final String CERTIFICATE_EXPIRY = "k8spacket.tls.certificate.expiry.timestamp.seconds";
-  static final String EXTERNAL = "external";
 
   private final MeterRegistry registry;
   private final ConcurrentMap<Tags, AtomicLong> expiry = new ConcurrentHashMap<>();
@@ -63,8 +62,10 @@ public final class TlsMetrics {
     int version = TlsEnrichment.version(h);
     int suite = TlsEnrichment.cipherSuite(h);
     registry.counter(HANDSHAKES, Tags.of(
-        "client_namespace", namespace(h.getClient()), "client_workload", workload(h.getClient()),
-        "server_namespace", namespace(h.getServer()), "server_workload", workload(h.getServer()),
+        "client_namespace", MetricLabels.namespace(h.getClient()),
+        "client_workload", MetricLabels.workload(h.getClient()),
+        "server_namespace", MetricLabels.namespace(h.getServer()),
+        "server_workload", MetricLabels.workload(h.getServer()),
         "tls_version", version == TlsEnrichment.NONE ? "none" : TlsNames.version(version),
         "cipher_suite", suite == TlsEnrichment.NONE ? "none" : TlsNames.cipherSuite(suite))).increment();
   }
@@ -115,14 +116,6 @@ public final class TlsMetrics {
       return new TlsMetrics(r);
     }
     return new TlsMetrics(Metrics.globalRegistry);
-  }
-
-  private static String namespace(Endpoint e) {
-    return e.getKind() == EndpointKind.UNKNOWN ? "" : Objects.toString(e.getNamespace(), "");
-  }
-
-  private static String workload(Endpoint e) {
-    return e.getKind() == EndpointKind.UNKNOWN ? EXTERNAL : Objects.requireNonNullElse(e.getWorkload(), e.getName());
   }
 
   /** The API's {@code server}: {@code ns/workload}, {@code ns/svc.name}, {@code node.name}, or the IP. */

@@ -26,10 +26,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * A temporary broker with every topic of the process's topology (no auto-creation), the endpoint metadata already
  * published, and a {@link StreamsRunner} on it, created but not yet started so a test can check the stores before.
+ * Public for the ITs of other packages that chain a component in front of the topology.
  */
-final class StreamsOnBroker implements AutoCloseable {
+public final class StreamsOnBroker implements AutoCloseable {
   /** How long the runner may take to reach RUNNING, and a store to show what was produced. */
-  static final Duration WAIT = Duration.ofSeconds(120);
+  public static final Duration WAIT = Duration.ofSeconds(120);
 
   private final EmbeddedKafkaBroker broker;
   private final StreamsRunner runner;
@@ -40,7 +41,7 @@ final class StreamsOnBroker implements AutoCloseable {
   }
 
   /** Starts the broker, creates the topics, publishes {@code metadata} and creates a runner of its own app id. */
-  static StreamsOnBroker create(String applicationIdPrefix, EndpointMetadata... metadata) throws Exception {
+  public static StreamsOnBroker create(String applicationIdPrefix, EndpointMetadata... metadata) throws Exception {
     EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary(Path.of("target", "it-kafka"));
     try {
       broker.createTopic(Topics.TCP, 2);
@@ -65,19 +66,25 @@ final class StreamsOnBroker implements AutoCloseable {
     }
   }
 
-  StreamsRunner runner() {
+  public StreamsRunner runner() {
     return runner;
   }
 
+  /** The broker's address, for the test's own producers and consumers. */
+  public String bootstrapServers() {
+    return broker.bootstrapServers();
+  }
+
   /** Starts the runner and waits until it is RUNNING. */
-  void start() throws InterruptedException {
+  public void start() throws InterruptedException {
     runner.start();
     assertThat(runner.awaitRunning(WAIT)).isTrue();
   }
 
   /** Produces {@code records} to {@code topic}, each keyed by {@code key}, and waits for every acknowledgement. */
   @SafeVarargs
-  final <V extends SpecificRecord> void produce(String topic, Class<V> type, Function<V, String> key, V... records) {
+  public final <V extends SpecificRecord> void produce(String topic, Class<V> type, Function<V, String> key,
+      V... records) {
     try (KafkaProducer<String, V> producer = new KafkaProducer<>(
         Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
         new StringSerializer(), AvroSerde.of(type).serializer())) {
