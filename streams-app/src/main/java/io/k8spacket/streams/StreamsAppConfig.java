@@ -83,6 +83,11 @@ public final class StreamsAppConfig {
       "How long closed windows of the edge store stay queryable; at least window size + grace.");
   public static final Setting TLS_RETENTION = setting("TLS_RETENTION", "24h",
       "How long closed windows of the TLS-session store stay queryable; at least window size + grace.");
+  public static final Setting ROLLUP_WINDOW_SIZE = setting("ROLLUP_WINDOW_SIZE", "1h",
+      "Size of the coarse windows kept beside the fine ones (edges and TLS sessions), which answer the whole "
+          + "periods of long ranges; a multiple of WINDOW_SIZE; 0s = none.");
+  public static final Setting ROLLUP_RETENTION = setting("ROLLUP_RETENTION", "7d",
+      "How long the coarse windows stay queryable: how far back queries reach; at least rollup size + grace.");
   public static final Setting CERTIFICATE_MAX_CLIENTS = setting("CERTIFICATE_MAX_CLIENTS", "200",
       "Most distinct client workloads kept per certificate (the most recent ones).");
   public static final Setting PERSISTENT_THRESHOLD = setting("PERSISTENT_THRESHOLD", "10s",
@@ -136,7 +141,7 @@ public final class StreamsAppConfig {
 
   private static final List<Setting> SETTINGS = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR, TCP_TOPIC,
       METADATA_TOPIC, CONNECTIONS_TOPIC, TLS_TOPIC, TLS_SESSIONS_TOPIC, CERTIFICATES_TOPIC, WINDOW_SIZE,
-      WINDOW_GRACE, EDGE_RETENTION, TLS_RETENTION, CERTIFICATE_MAX_CLIENTS, PERSISTENT_THRESHOLD,
+      WINDOW_GRACE, EDGE_RETENTION, TLS_RETENTION, ROLLUP_WINDOW_SIZE, ROLLUP_RETENTION, CERTIFICATE_MAX_CLIENTS, PERSISTENT_THRESHOLD,
       METADATA_HISTORY_RETENTION, MATCH_RETENTION, TWIN_WAIT, REVERSE_DNS, REVERSE_DNS_CACHE_SIZE, REVERSE_DNS_TTL,
       METADATA_FILE, METADATA_FILE_POLL, METADATA_SOURCE, LEASE_NAMESPACE,
       LEASE_NAME, INFORMER_RESYNC, APPLICATION_SERVER,
@@ -155,6 +160,8 @@ public final class StreamsAppConfig {
   private final Duration windowGrace;
   private final Duration edgeRetention;
   private final Duration tlsRetention;
+  private final Duration rollupWindowSize;
+  private final Duration rollupRetention;
   private final int certificateMaxClients;
   private final Duration persistentThreshold;
   private final Duration metadataHistoryRetention;
@@ -191,6 +198,8 @@ public final class StreamsAppConfig {
     windowGrace = duration(env, WINDOW_GRACE);
     edgeRetention = positiveDuration(env, EDGE_RETENTION);
     tlsRetention = positiveDuration(env, TLS_RETENTION);
+    rollupWindowSize = duration(env, ROLLUP_WINDOW_SIZE);
+    rollupRetention = positiveDuration(env, ROLLUP_RETENTION);
     certificateMaxClients = intAtLeast(env, CERTIFICATE_MAX_CLIENTS, 1);
     persistentThreshold = duration(env, PERSISTENT_THRESHOLD);
     metadataHistoryRetention = positiveDuration(env, METADATA_HISTORY_RETENTION);
@@ -224,6 +233,15 @@ public final class StreamsAppConfig {
       throw new IllegalArgumentException(TWIN_WAIT.env() + " must be at most " + WINDOW_GRACE.env() + " ("
           + windowGrace + ") and " + MATCH_RETENTION.env() + " (" + matchRetention + ")");
     }
+    if (!rollupWindowSize.isZero() && (rollupWindowSize.toMillis() % windowSize.toMillis() != 0
+        || rollupWindowSize.compareTo(windowSize) <= 0)) {
+      throw new IllegalArgumentException(ROLLUP_WINDOW_SIZE.env() + " must be 0 or a multiple of "
+          + WINDOW_SIZE.env() + " (" + windowSize + ") larger than it, got " + rollupWindowSize);
+    }
+    if (!rollupWindowSize.isZero() && rollupRetention.compareTo(rollupWindowSize.plus(windowGrace)) < 0) {
+      throw new IllegalArgumentException(ROLLUP_RETENTION.env() + " must be at least " + ROLLUP_WINDOW_SIZE.env()
+          + " + " + WINDOW_GRACE.env() + " (" + rollupWindowSize.plus(windowGrace) + ")");
+    }
     if (tlsRetention.compareTo(windowSize.plus(windowGrace)) < 0) {
       throw new IllegalArgumentException(TLS_RETENTION.env() + " must be at least " + WINDOW_SIZE.env()
           + " + " + WINDOW_GRACE.env() + " (" + windowSize.plus(windowGrace) + ")");
@@ -252,6 +270,7 @@ public final class StreamsAppConfig {
    */
   public Properties streamsProperties() {
     Properties p = new Properties();
+    p.putAll(kafkaClientConfig); // first: the settings below win on a conflict
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
@@ -264,7 +283,6 @@ public final class StreamsAppConfig {
     // no global stores here; set only so Kafka Streams does not warn at every start
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
     applicationServer.ifPresent(s -> p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, s));
-    p.putAll(kafkaClientConfig);
     return p;
   }
 
@@ -316,6 +334,11 @@ public final class StreamsAppConfig {
   public Duration edgeRetention() { return edgeRetention; }
 
   public Duration tlsRetention() { return tlsRetention; }
+
+  /** Size of the coarse windows; zero when there are none. */
+  public Duration rollupWindowSize() { return rollupWindowSize; }
+
+  public Duration rollupRetention() { return rollupRetention; }
 
   public int certificateMaxClients() { return certificateMaxClients; }
 

@@ -12,6 +12,7 @@ import io.k8spacket.streams.topology.TlsMetrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Properties;
@@ -123,12 +124,14 @@ public final class StreamsRunner implements AutoCloseable {
 
   /** Reads the edge store of this instance; throws StoreUnavailableException while it is not queryable. */
   public EdgeReader edgeReader() {
-    return new EdgeStoreReader(streams, config.windowSize());
+    return new EdgeStoreReader(streams, config.windowSize(), config.edgeRetention(), config.rollupWindowSize(),
+        Clock.systemUTC());
   }
 
   /** Reads the TLS-session and certificate stores of this instance; throws StoreUnavailableException likewise. */
   public TlsReader tlsReader() {
-    return new TlsStoreReader(streams, config.windowSize());
+    return new TlsStoreReader(streams, config.windowSize(), config.tlsRetention(), config.rollupWindowSize(),
+        Clock.systemUTC());
   }
 
   /** Stops processing and releases the state directory; safe to call more than once. */

@@ -235,7 +235,7 @@ class StreamsAppConfigTest {
       throws Exception {
     Path file = dir.resolve("kafka.properties");
     Files.writeString(file, "security.protocol=SASL_SSL\nsasl.mechanism=SCRAM-SHA-512\n"
-        + "ssl.truststore.location=/etc/k8spacket/ca.p12\n");
+        + "ssl.truststore.location=/etc/k8spacket/ca.p12\nprocessing.guarantee=at_least_once\n");
 
     StreamsAppConfig c = StreamsAppConfig.fromEnv(Map.of("K8SPACKET_STREAMS_KAFKA_CONFIG_FILE", file.toString()));
 
@@ -243,7 +243,7 @@ class StreamsAppConfigTest {
         .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
         .containsEntry("ssl.truststore.location", "/etc/k8spacket/ca.p12")
         .containsEntry("processing.guarantee", "exactly_once_v2");
-    assertThat(c.kafkaClientConfig()).hasSize(3);
+    assertThat(c.kafkaClientConfig()).hasSize(4); // the app's own settings win on a conflict
     assertThat(StreamsAppConfig.defaults().kafkaClientConfig()).isEmpty();
     assertThatThrownBy(() -> StreamsAppConfig.fromEnv(Map.of("K8SPACKET_STREAMS_KAFKA_CONFIG_FILE",
         dir.resolve("missing").toString())))
@@ -252,8 +252,25 @@ class StreamsAppConfigTest {
   }
 
   @Test
+  void rollup_windows_are_a_larger_multiple_of_the_window_or_none() {
+    assertThat(StreamsAppConfig.defaults().rollupWindowSize()).isEqualTo(Duration.ofHours(1));
+    assertThat(StreamsAppConfig.defaults().rollupRetention()).isEqualTo(Duration.ofDays(7));
+    assertThat(StreamsAppConfig.fromEnv(Map.of("K8SPACKET_STREAMS_ROLLUP_WINDOW_SIZE", "0s")).rollupWindowSize())
+        .isZero();
+    assertThatThrownBy(() -> StreamsAppConfig.fromEnv(Map.of("K8SPACKET_STREAMS_ROLLUP_WINDOW_SIZE", "90s")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("K8SPACKET_STREAMS_ROLLUP_WINDOW_SIZE must be 0 or a multiple of K8SPACKET_STREAMS_WINDOW_SIZE"
+            + " (PT1M) larger than it, got PT1M30S");
+    assertThatThrownBy(() -> StreamsAppConfig.fromEnv(Map.of("K8SPACKET_STREAMS_ROLLUP_WINDOW_SIZE", "1m")))
+        .hasMessageStartingWith("K8SPACKET_STREAMS_ROLLUP_WINDOW_SIZE must be 0 or a multiple");
+    assertThatThrownBy(() -> StreamsAppConfig.fromEnv(Map.of("K8SPACKET_STREAMS_ROLLUP_RETENTION", "1h")))
+        .hasMessage("K8SPACKET_STREAMS_ROLLUP_RETENTION must be at least K8SPACKET_STREAMS_ROLLUP_WINDOW_SIZE + "
+            + "K8SPACKET_STREAMS_WINDOW_GRACE (PT1H2M)");
+  }
+
+  @Test
   void settings_list_every_variable_once_with_a_doc() {
-    assertThat(StreamsAppConfig.settings()).hasSize(33)
+    assertThat(StreamsAppConfig.settings()).hasSize(35)
         .allSatisfy(s -> {
           assertThat(s.env()).startsWith("K8SPACKET_STREAMS_");
           assertThat(s.doc()).isNotBlank();

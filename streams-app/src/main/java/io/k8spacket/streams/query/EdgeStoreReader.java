@@ -5,72 +5,39 @@ import io.k8spacket.avro.Endpoint;
 import io.k8spacket.query.EdgeReader;
 import io.k8spacket.query.EdgeSample;
 import io.k8spacket.query.EndpointView;
-import io.k8spacket.query.StoreUnavailableException;
 import io.k8spacket.streams.topology.ConnectionsTopology;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.kstream.Windowed;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 
 /**
- * {@link EdgeReader} over this instance's partitions of the windowed edge store (interactive queries). A
- * range {@code [from, to)} is rounded out to whole windows: every window with a start in
- * {@code [from - size + 1, to)} overlaps it. With 1-minute windows, {@code [10:00:30, 10:02:00)} returns the
- * windows starting 10:00 and 10:01.
+ * {@link EdgeReader} over this instance's partitions of the edge stores (interactive queries): the fine windows,
+ * and the rollup windows for the whole rollup periods of long ranges ({@link WindowPlan}). A range
+ * {@code [from, to)} is rounded out to whole fine windows: with 1-minute windows, {@code [10:00:30, 10:02:00)}
+ * returns the windows starting 10:00 and 10:01; {@code [09:30, 12:10)} returns the 1-hour windows of 10:00 and
+ * 11:00 and the minutes of 09:30–10:00 and 12:00–12:10.
  */
 public final class EdgeStoreReader implements EdgeReader {
-  private final KafkaStreams streams;
-  private final long windowSizeMs;
+  private final WindowedStores<EdgeStats> stores;
 
+  /** Fine windows only. */
   public EdgeStoreReader(KafkaStreams streams, Duration windowSize) {
-    this.streams = Objects.requireNonNull(streams, "streams");
-    this.windowSizeMs = windowSize.toMillis();
-    if (windowSizeMs <= 0) {
-      throw new IllegalArgumentException("windowSize must be positive");
-    }
+    this(streams, windowSize, Duration.ofDays(3650), Duration.ZERO, Clock.systemUTC());
+  }
+
+  /** Fine windows kept for {@code fineRetention}, rollup windows of {@code rollupSize} (zero: none). */
+  public EdgeStoreReader(KafkaStreams streams, Duration windowSize, Duration fineRetention, Duration rollupSize,
+      Clock clock) {
+    this.stores = new WindowedStores<>(streams, ConnectionsTopology.EDGE_STORE, windowSize, fineRetention,
+        ConnectionsTopology.EDGE_ROLLUP_STORE, rollupSize, clock);
   }
 
   @Override
   public List<EdgeSample> edges(long fromMs, long toMs) {
-    if (toMs <= fromMs) {
-      return List.of();
-    }
-    Instant firstStart = Instant.ofEpochMilli(Math.max(0, fromMs - windowSizeMs + 1));
-    Instant lastStart = Instant.ofEpochMilli(toMs - 1);
-    List<EdgeSample> samples = new ArrayList<>();
-    try (KeyValueIterator<Windowed<String>, EdgeStats> it = store().fetchAll(firstStart, lastStart)) {
-      while (it.hasNext()) {
-        KeyValue<Windowed<String>, EdgeStats> entry = it.next();
-        samples.add(sample(entry.key, entry.value));
-      }
-    } catch (InvalidStateStoreException e) {
-      throw unavailable(e);
-    }
-    return samples;
-  }
-
-  private ReadOnlyWindowStore<String, EdgeStats> store() {
-    try {
-      return streams.store(StoreQueryParameters.fromNameAndType(ConnectionsTopology.EDGE_STORE,
-          QueryableStoreTypes.windowStore()));
-    } catch (InvalidStateStoreException e) {
-      throw unavailable(e);
-    }
-  }
-
-  private static StoreUnavailableException unavailable(InvalidStateStoreException e) {
-    return new StoreUnavailableException("store " + ConnectionsTopology.EDGE_STORE + " is not queryable now: "
-        + e.getMessage(), e);
+    return stores.read(fromMs, toMs, EdgeStoreReader::sample);
   }
 
   static EdgeSample sample(Windowed<String> key, EdgeStats s) {

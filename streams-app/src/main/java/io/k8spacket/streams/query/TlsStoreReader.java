@@ -11,6 +11,7 @@ import io.k8spacket.query.tls.TlsSessionSample;
 import io.k8spacket.schema.TlsNames;
 import io.k8spacket.streams.topology.TlsEnrichment;
 import io.k8spacket.streams.topology.TlsTopology;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,40 +32,29 @@ import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 
 /**
  * {@link TlsReader} over this instance's partitions of the TLS-session window store and the certificate store
- * (interactive queries). Ranges round out to whole windows as in {@link EdgeStoreReader}; versions and cipher
+ * (interactive queries). Ranges are read as in {@link EdgeStoreReader} (fine windows, rollups for long ones); versions and cipher
  * suites are named with {@link TlsNames} ({@code ""} when no ServerHello was seen).
  */
 public final class TlsStoreReader implements TlsReader {
   private final KafkaStreams streams;
-  private final long windowSizeMs;
+  private final WindowedStores<TlsSessionStats> sessions;
 
+  /** Fine windows only. */
   public TlsStoreReader(KafkaStreams streams, Duration windowSize) {
+    this(streams, windowSize, Duration.ofDays(3650), Duration.ZERO, Clock.systemUTC());
+  }
+
+  /** Fine windows kept for {@code fineRetention}, rollup windows of {@code rollupSize} (zero: none). */
+  public TlsStoreReader(KafkaStreams streams, Duration windowSize, Duration fineRetention, Duration rollupSize,
+      Clock clock) {
     this.streams = Objects.requireNonNull(streams, "streams");
-    this.windowSizeMs = windowSize.toMillis();
-    if (windowSizeMs <= 0) {
-      throw new IllegalArgumentException("windowSize must be positive");
-    }
+    this.sessions = new WindowedStores<>(streams, TlsTopology.SESSION_STORE, windowSize, fineRetention,
+        TlsTopology.SESSION_ROLLUP_STORE, rollupSize, clock);
   }
 
   @Override
   public List<TlsSessionSample> sessions(long fromMs, long toMs) {
-    if (toMs <= fromMs) {
-      return List.of();
-    }
-    Instant firstStart = Instant.ofEpochMilli(Math.max(0, fromMs - windowSizeMs + 1));
-    Instant lastStart = Instant.ofEpochMilli(toMs - 1);
-    ReadOnlyWindowStore<String, TlsSessionStats> store =
-        store(TlsTopology.SESSION_STORE, QueryableStoreTypes.windowStore());
-    return read(TlsTopology.SESSION_STORE, () -> {
-      List<TlsSessionSample> samples = new ArrayList<>();
-      try (KeyValueIterator<Windowed<String>, TlsSessionStats> it = store.fetchAll(firstStart, lastStart)) {
-        while (it.hasNext()) {
-          KeyValue<Windowed<String>, TlsSessionStats> entry = it.next();
-          samples.add(sample(entry.key, entry.value));
-        }
-      }
-      return samples;
-    });
+    return sessions.read(fromMs, toMs, TlsStoreReader::sample);
   }
 
   @Override

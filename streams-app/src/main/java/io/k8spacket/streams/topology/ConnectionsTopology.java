@@ -6,6 +6,7 @@ import io.k8spacket.avro.EndpointMetadata;
 import io.k8spacket.avro.TcpConnectionEvent;
 import io.k8spacket.schema.AvroSerde;
 import io.k8spacket.streams.StreamsAppConfig;
+import java.time.Duration;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -16,6 +17,7 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.Joined;
+import org.apache.kafka.streams.kstream.KGroupedStream;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
@@ -43,6 +45,7 @@ import org.apache.kafka.streams.state.WindowStore;
  *   → traffic metrics ({@link ConnectionMetrics}: connections, bytes, durations by workload pair)
  *   ├→ re-key by client workload → k8spacket.connections.v1 (closes and progress reports, closeKind OPEN)
  *   └→ group by edge, repartition {@value #BY_EDGE} → 1-minute windows → {@value #EDGE_STORE}
+ *                                                    └→ 1-hour windows → {@value #EDGE_ROLLUP_STORE}
  * </pre>
  *
  * <p>Worked example: pod {@code web-1} (10.0.0.1) opens a connection to pod {@code db-0} (10.0.0.2:5432) on
@@ -68,6 +71,8 @@ import org.apache.kafka.streams.state.WindowStore;
 public final class ConnectionsTopology {
   /** Windowed store of {@link EdgeStats} per edge key; read by the query API. */
   public static final String EDGE_STORE = "edge-stats";
+  /** The same statistics in coarse windows ({@code ROLLUP_WINDOW_SIZE}), for the whole periods of long ranges. */
+  public static final String EDGE_ROLLUP_STORE = "edge-stats-rollup";
   /** Versioned store of the metadata table (IP → who held it, over time). */
   public static final String METADATA_STORE = "endpoint-metadata";
   /** Key-value store of observations waiting for their twin (held or already counted). */
@@ -150,13 +155,25 @@ public final class ConnectionsTopology {
     // f. enriched connections out, keyed by client workload
     counted.selectKey(Enrichment::clientWorkloadKey, Named.as("key-by-client-workload"))
         .to(config.connectionsTopic(), Produced.with(keys, connections).withName("connections"));
-    // g. per edge and tumbling event-time window: counts and durations (closes), bytes (reports and closes)
-    counted.groupBy(Enrichment::edgeKey, Grouped.with(BY_EDGE, keys, connections))
-        .windowedBy(TimeWindows.ofSizeAndGrace(config.windowSize(), config.windowGrace()))
-        .aggregate(EdgeAggregator::empty, new EdgeAggregator(config.persistentThreshold()), Named.as("edges"),
-            Materialized.<String, EdgeStats, WindowStore<Bytes, byte[]>>as(EDGE_STORE)
-                .withKeySerde(keys).withValueSerde(EdgeStatsSerde.create())
-                .withRetention(config.edgeRetention()));
+    // g. per edge and tumbling event-time window: counts and durations (closes), bytes (reports and closes);
+    //    the same in coarse rollup windows from the same repartition
+    KGroupedStream<String, Connection> byEdge = counted.groupBy(Enrichment::edgeKey,
+        Grouped.with(BY_EDGE, keys, connections));
+    edgeWindows(byEdge, config.windowSize(), EDGE_STORE, config.edgeRetention(), "edges", config);
+    if (!config.rollupWindowSize().isZero()) {
+      edgeWindows(byEdge, config.rollupWindowSize(), EDGE_ROLLUP_STORE, config.rollupRetention(), "edges-rollup",
+          config);
+    }
+  }
+
+  /** Edge statistics of {@code byEdge} in tumbling windows of {@code size}, materialized as {@code store}. */
+  private static void edgeWindows(KGroupedStream<String, Connection> byEdge, Duration size, String store,
+      Duration retention, String name, StreamsAppConfig config) {
+    byEdge.windowedBy(TimeWindows.ofSizeAndGrace(size, config.windowGrace()))
+        .aggregate(EdgeAggregator::empty, new EdgeAggregator(config.persistentThreshold()), Named.as(name),
+            Materialized.<String, EdgeStats, WindowStore<Bytes, byte[]>>as(store)
+                .withKeySerde(Serdes.String()).withValueSerde(EdgeStatsSerde.create())
+                .withRetention(retention));
   }
 
   /**

@@ -8,6 +8,7 @@ import io.k8spacket.avro.TlsSession;
 import io.k8spacket.avro.TlsSessionStats;
 import io.k8spacket.schema.AvroSerde;
 import io.k8spacket.streams.StreamsAppConfig;
+import java.time.Duration;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -15,6 +16,7 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.Joined;
+import org.apache.kafka.streams.kstream.KGroupedStream;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
@@ -42,6 +44,7 @@ import org.apache.kafka.streams.state.WindowStore;
  *   │   → count in k8spacket_tls_handshakes_total
  *   │   ├→ re-key by client workload → k8spacket.tls-sessions.v1
  *   │   ├→ group by session key, repartition {@value #TLS_BY_SESSION} → 1-minute windows → {@value #SESSION_STORE}
+ *   │   │                                                  └→ 1-hour windows → {@value #SESSION_ROLLUP_STORE}
  *   │   └→ as a certificate observation ─┐
  *   └─ CERTIFICATE_FETCH → as a certificate observation ─┤
  *        group by server IP:port|SNI, repartition {@value #CERTIFICATES_BY_ENDPOINT} → {@value #CERTIFICATE_STORE}
@@ -58,6 +61,8 @@ import org.apache.kafka.streams.state.WindowStore;
 public final class TlsTopology {
   /** Windowed store of {@link TlsSessionStats} per session key; read by the query API. */
   public static final String SESSION_STORE = "tls-sessions";
+  /** The same statistics in coarse windows ({@code ROLLUP_WINDOW_SIZE}), for the whole periods of long ranges. */
+  public static final String SESSION_ROLLUP_STORE = "tls-sessions-rollup";
   /** Key-value store of {@link Certificate} per server IP:port|SNI; read by the query API. */
   public static final String CERTIFICATE_STORE = "tls-certificates";
   /** Repartition (by server IP) before the server-side join. */
@@ -127,13 +132,16 @@ public final class TlsTopology {
     named.selectKey(TlsEnrichment::clientWorkloadKey, Named.as("tls-key-by-client-workload"))
         .mapValues(TlsEnrichment::session, Named.as("tls-session"))
         .to(config.tlsSessionsTopic(), Produced.with(keys, AvroSerde.of(TlsSession.class)).withName("tls-sessions"));
-    // d. per session key and tumbling event-time window: count, last seen, the latest offer
-    named.groupBy(TlsEnrichment::sessionKey, Grouped.with(TLS_BY_SESSION, keys, handshakes))
-        .windowedBy(TimeWindows.ofSizeAndGrace(config.windowSize(), config.windowGrace()))
-        .aggregate(TlsSessionAggregator::empty, new TlsSessionAggregator(), Named.as("tls-session-windows"),
-            Materialized.<String, TlsSessionStats, WindowStore<Bytes, byte[]>>as(SESSION_STORE)
-                .withKeySerde(keys).withValueSerde(AvroSerde.of(TlsSessionStats.class))
-                .withRetention(config.tlsRetention()));
+    // d. per session key and tumbling event-time window: count, last seen, the latest offer; the same in
+    //    coarse rollup windows from the same repartition
+    KGroupedStream<String, NamedTlsHandshake> bySession = named.groupBy(TlsEnrichment::sessionKey,
+        Grouped.with(TLS_BY_SESSION, keys, handshakes));
+    sessionWindows(bySession, config.windowSize(), SESSION_STORE, config.tlsRetention(), "tls-session-windows",
+        config);
+    if (!config.rollupWindowSize().isZero()) {
+      sessionWindows(bySession, config.rollupWindowSize(), SESSION_ROLLUP_STORE, config.rollupRetention(),
+          "tls-session-rollup-windows", config);
+    }
     // e. handshakes and fetched chains as certificate observations, one entry per server IP:port|SNI
     KStream<String, Certificate> observed = named
         .mapValues(TlsEnrichment::handshakeCertificate, Named.as("tls-handshake-certificate"))
@@ -150,6 +158,16 @@ public final class TlsTopology {
         .processValues(TlsMetrics.trackExpiry(), Named.as("tls-certificate-metrics"))
         .filter(TlsEnrichment::hasChain, Named.as("tls-certificates-with-chain"))
         .to(config.certificatesTopic(), Produced.with(keys, certificates).withName("certificates"));
+  }
+
+  /** TLS-session statistics of {@code bySession} in tumbling windows of {@code size}, as {@code store}. */
+  private static void sessionWindows(KGroupedStream<String, NamedTlsHandshake> bySession, Duration size,
+      String store, Duration retention, String name, StreamsAppConfig config) {
+    bySession.windowedBy(TimeWindows.ofSizeAndGrace(size, config.windowGrace()))
+        .aggregate(TlsSessionAggregator::empty, new TlsSessionAggregator(), Named.as(name),
+            Materialized.<String, TlsSessionStats, WindowStore<Bytes, byte[]>>as(store)
+                .withKeySerde(Serdes.String()).withValueSerde(AvroSerde.of(TlsSessionStats.class))
+                .withRetention(retention));
   }
 
   /**

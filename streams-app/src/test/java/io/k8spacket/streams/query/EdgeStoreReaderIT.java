@@ -14,6 +14,7 @@ import io.k8spacket.query.EndpointView;
 import io.k8spacket.query.StoreUnavailableException;
 import io.k8spacket.schema.Topics;
 import io.k8spacket.streams.StreamsRunner;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 class EdgeStoreReaderIT {
   /** A minute boundary ten minutes ago: event times near now, as the broker expects. */
   static final long T0 = (System.currentTimeMillis() / 60_000 - 10) * 60_000;
+  static final long HOUR = 3_600_000;
   static final String WEB = "10.0.0.1";
   static final String DB = "10.0.0.2";
   static final EndpointView WEB_VIEW = new EndpointView(WEB, "web-1", "shop", "web", "Deployment", "pod");
@@ -63,7 +65,7 @@ class EdgeStoreReaderIT {
         T0 + 60_000);
 
     await().atMost(StreamsOnBroker.WAIT).ignoreException(StoreUnavailableException.class)
-        .untilAsserted(() -> assertThat(reader.edges(T0 - 3_600_000, T0 + 3_600_000))
+        .untilAsserted(() -> assertThat(reader.edges(T0 - 60_000, T0 + 180_000))
             .containsExactlyInAnyOrder(first, second));
 
     assertThat(reader.edges(T0 + 59_999, T0 + 60_000)).containsExactly(first);
@@ -71,6 +73,15 @@ class EdgeStoreReaderIT {
     assertThat(reader.edges(T0 + 30_000, T0 + 90_000)).containsExactlyInAnyOrder(first, second);
     assertThat(reader.edges(T0 + 120_000, T0 + 180_000)).isEmpty();
     assertThat(reader.edges(T0 + 60_000, T0 + 60_000)).isEmpty();
+
+    // a long range reads the hours it covers from the rollup store: same sums, hour-long samples
+    List<EdgeSample> long6h = reader.edges(T0 - 3 * HOUR, T0 + 3 * HOUR);
+    assertThat(long6h).allSatisfy(sample -> assertThat(sample.windowEndMs() - sample.windowStartMs())
+        .isEqualTo(HOUR));
+    assertThat(long6h.stream().mapToLong(EdgeSample::connCount).sum()).isEqualTo(2);
+    assertThat(long6h.stream().mapToLong(EdgeSample::bytesSent).sum()).isEqualTo(105);
+    assertThat(long6h.stream().mapToLong(EdgeSample::bytesReceived).sum()).isEqualTo(2006);
+    assertThat(long6h.stream().mapToLong(EdgeSample::durationMsSum).sum()).isEqualTo(21_500);
   }
 
   private static void produce(TcpConnectionEvent... events) {

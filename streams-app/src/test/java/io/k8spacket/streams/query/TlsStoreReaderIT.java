@@ -81,7 +81,7 @@ class TlsStoreReaderIT {
 
     await().atMost(StreamsOnBroker.WAIT).ignoreException(StoreUnavailableException.class)
         .untilAsserted(() -> {
-          assertThat(reader.sessions(T0 - 3_600_000, T0 + 3_600_000))
+          assertThat(reader.sessions(T0 - 60_000, T0 + 180_000))
               .containsExactlyInAnyOrder(tls12, tls13, tls13Later);
           assertThat(reader.certificates()).containsExactlyInAnyOrder(api, admin);
         });
@@ -91,6 +91,10 @@ class TlsStoreReaderIT {
     assertThat(reader.sessions(T0 + 120_000, T0 + 180_000)).isEmpty();
     assertThat(reader.certificate("10.0.0.2:443|api.shop")).contains(api);
     assertThat(reader.certificate("10.0.0.2:443|")).isEmpty();
+    // a long range reads whole hours from the rollup store: hour-long samples, the same three handshakes
+    List<TlsSessionSample> long6h = reader.sessions(T0 - 3 * 3_600_000, T0 + 3 * 3_600_000);
+    assertThat(long6h).allSatisfy(s -> assertThat(s.windowEndMs() - s.windowStartMs()).isEqualTo(3_600_000));
+    assertThat(long6h.stream().mapToLong(TlsSessionSample::count).sum()).isEqualTo(3);
   }
 
   private static TlsSessionSample sample(long windowStart, String version, String suite, long lastSeen,

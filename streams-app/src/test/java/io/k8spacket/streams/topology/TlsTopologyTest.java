@@ -98,6 +98,13 @@ class TlsTopologyTest {
             tuple(SESSION_WEB_API + "|0x0303|0xC030", T0, 1L, T0 + 10_000),
             tuple(SESSION_WEB_API + "|0x0304|0x1301", T0, 2L, T0 + 59_999),
             tuple(SESSION_WEB_API + "|0x0304|0x1301", T0 + 60_000, 1L, T0 + 60_000));
+    // the hourly rollup holds the same sessions summed over the hour
+    assertThat(harness.<TlsSessionStats>windows(TlsTopology.SESSION_ROLLUP_STORE)).extracting(e -> e.key.key(),
+            e -> e.key.window().start(), e -> e.key.window().end() - e.key.window().start(), e -> e.value.getCount(),
+            e -> e.value.getLastSeenMs())
+        .containsExactlyInAnyOrder(
+            tuple(SESSION_WEB_API + "|0x0303|0xC030", T0, 3_600_000L, 1L, T0 + 10_000),
+            tuple(SESSION_WEB_API + "|0x0304|0x1301", T0, 3_600_000L, 3L, T0 + 60_000));
   }
 
   @Test
