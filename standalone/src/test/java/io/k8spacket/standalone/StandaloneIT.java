@@ -12,6 +12,7 @@ import io.k8spacket.avro.TcpConnectionEvent;
 import io.k8spacket.schema.AvroSerde;
 import io.k8spacket.schema.Topics;
 import io.k8spacket.testsupport.net.LiveConnection;
+import io.k8spacket.testsupport.prometheus.PrometheusServer;
 import io.k8spacket.testsupport.net.TestHost;
 import io.k8spacket.testsupport.net.TestNetwork;
 import io.k8spacket.testsupport.net.Traffic;
@@ -63,12 +64,13 @@ class StandaloneIT {
   private static final String V4_API = "10.231.42.4";
   private static final String V4_MOVING = "10.231.42.5";
   private static final String V4_STREAMER = "10.231.42.6";
+  private static final String V4_PROBER = "10.231.42.7";
   private static final String OUR_HOSTS = "^(10\\.231\\.42\\.|fd00:231:42:)";
   /**
    * The TCP test looks at hosts 1 and 2 only; 3 makes the TLS test's connections, 4 and 5 the re-assignment's,
-   * 6 the long-lived connection's.
+   * 6 the long-lived connection's, 7 the Prometheus test's.
    */
-  private static final String OTHER_TESTS_HOSTS = "^(10\\.231\\.42\\.[3-6]|fd00:231:42::[3-6])$";
+  private static final String OTHER_TESTS_HOSTS = "^(10\\.231\\.42\\.[3-7]|fd00:231:42::[3-7])$";
   /** Short windows and report interval, so a connection held open for a minute spans several windows. */
   private static final Duration WINDOW = Duration.ofSeconds(10);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -82,7 +84,7 @@ class StandaloneIT {
   @BeforeAll
   static void startEverything() throws Exception {
     TestNetwork.assumeRoot("the standalone stack loads eBPF programs and the test makes network namespaces");
-    net = TestNetwork.createBridged(NET, 6);
+    net = TestNetwork.createBridged(NET, 7);
     Path work = Files.createDirectories(Path.of("target", "it-standalone"));
     metadata = work.resolve("metadata.yaml");
     Files.writeString(metadata, metadataYaml("cache-0", "data", "cache", "StatefulSet"));
@@ -280,6 +282,57 @@ class StandaloneIT {
     assertThat(received).isEqualTo(connection.serverSent());
   }
 
+  @Test
+  void prometheus_scrapes_the_traffic_metrics_and_promql_sums_them_exactly() throws Exception {
+    awaitMetadataPublished();
+    TestHost prober = net.host(7);
+    TestHost db = net.host(2);
+    long sent = 0;
+    long received = 0;
+    for (int i = 0; i < 3; i++) {
+      Traffic.exchange(prober, db, db.ipv4(), 1000 + i, 50 + i, CloseOrder.CLIENT_FIRST);
+      sent += 1000 + i;
+      received += 50 + i;
+    }
+
+    Path dir = Path.of("target", "it-standalone", "prometheus-" + UUID.randomUUID());
+    try (PrometheusServer prometheus = PrometheusServer.start(dir, List.of("127.0.0.1:" + stack.apiPort(),
+        "127.0.0.1:" + stack.agent().httpPort()))) {
+      String pair = "client_namespace=\"monitoring\",client_workload=\"prober\",server_namespace=\"data\","
+          + "server_workload=\"db\"";
+      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+          .until(() -> prometheus.query("sum(k8spacket_connections_total{" + pair + "})").orElse(-1) == 3);
+      assertThat(prometheus.query("sum(k8spacket_connection_bytes_total{" + pair
+          + ",direction=\"client_to_server\"})")).hasValue(sent);
+      assertThat(prometheus.query("sum(k8spacket_connection_bytes_total{" + pair
+          + ",direction=\"server_to_client\"})")).hasValue(received);
+      assertThat(prometheus.query("sum(k8spacket_connection_duration_seconds_count{" + pair + "})")).hasValue(3);
+      assertThat(prometheus.query("sum(k8spacket_connection_duration_seconds_bucket{" + pair + ",le=\"+Inf\"})"))
+          .hasValue(3);
+      assertThat(prometheus.query("k8spacket_streams_state{state=\"RUNNING\"}")).hasValue(1);
+      assertThat(prometheus.query("sum(k8spacket_agent_kernel_drops_total)")).hasValue(0);
+      assertThat(prometheus.query("sum(k8spacket_agent_events_read_total)").orElseThrow()).isPositive();
+    }
+  }
+
+  @Test
+  void every_k8spacket_metric_exposed_is_documented_in_docs_metrics_md() throws Exception {
+    String documented = Files.readString(Path.of("..", "docs", "metrics.md"));
+    List<String> exposed = new ArrayList<>();
+    for (String port : List.of(String.valueOf(stack.apiPort()), String.valueOf(stack.agent().httpPort()))) {
+      HttpResponse<String> metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+          + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(metrics.statusCode()).isEqualTo(200);
+      metrics.body().lines().filter(l -> l.startsWith("k8spacket_"))
+          .map(l -> l.split("[{ ]", 2)[0].replaceAll("_(bucket|count|sum|max|created)$", ""))
+          .distinct().forEach(exposed::add);
+    }
+    assertThat(exposed).contains("k8spacket_connections_total", "k8spacket_agent_events_read_total",
+        "k8spacket_streams_state", "k8spacket_api_requests_seconds");
+    assertThat(exposed).allSatisfy(name -> assertThat(documented).as("docs/metrics.md lists %s", name)
+        .contains("`" + name + "`"));
+  }
+
   /** The metadata file with host 5's IP held by the given pod; every other host as in the other tests. */
   private static String metadataYaml(String movingPod, String movingNamespace, String movingWorkload,
       String movingKind) {
@@ -294,8 +347,9 @@ class StandaloneIT {
           - {ip: %s, name: api-5f6d7, namespace: shop, workload: api, workloadKind: Deployment, kind: pod, node: n1}
           - {ip: %s, name: %s, namespace: %s, workload: %s, workloadKind: %s, kind: pod, node: n1}
           - {ip: %s, name: player-0, namespace: media, workload: player, workloadKind: StatefulSet, kind: pod, node: n1}
+          - {ip: %s, name: prober-6b8c9-x2x4z, namespace: monitoring, workload: prober, workloadKind: Deployment, kind: pod, node: n1}
         """.formatted(V4_CLIENT, V6_CLIENT, V4_SERVER, V6_SERVER, V4_TLS_CLIENT, V6_TLS_CLIENT, V4_API,
-        V4_MOVING, movingPod, movingNamespace, movingWorkload, movingKind, V4_STREAMER);
+        V4_MOVING, movingPod, movingNamespace, movingWorkload, movingKind, V4_STREAMER, V4_PROBER);
   }
 
   /** Waits until the metadata topic names {@code ip} {@code name}: the file change has been seen. */
@@ -395,7 +449,7 @@ class StandaloneIT {
       await().atMost(Duration.ofSeconds(60)).until(() -> {
         consumer.poll(Duration.ofMillis(200)).forEach(r -> ips.add(r.key()));
         return ips.containsAll(List.of(V4_CLIENT, V6_CLIENT, V4_SERVER, V6_SERVER, V4_TLS_CLIENT, V6_TLS_CLIENT,
-            V4_API, V4_MOVING, V4_STREAMER));
+            V4_API, V4_MOVING, V4_STREAMER, V4_PROBER));
       });
     }
   }
