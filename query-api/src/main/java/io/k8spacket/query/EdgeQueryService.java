@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 
 /**
  * Sums the windowed edge samples of a time range into edges between groups. No HTTP here: callers pass a
@@ -54,6 +55,9 @@ public final class EdgeQueryService {
     long firstStart = Long.MAX_VALUE;
     long lastEnd = Long.MIN_VALUE;
     for (EdgeSample s : reader.edges(range.fromMs(), range.toMs())) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new CancellationException("query interrupted"); // past its deadline: the caller has gone
+      }
       if (!range.overlaps(s.windowStartMs(), s.windowEndMs())) {
         continue; // the reader may round generously; the range is the contract
       }

@@ -1,19 +1,33 @@
 package io.k8spacket.query;
 
 import io.javalin.Javalin;
+import io.javalin.http.ContentType;
+import io.javalin.http.Handler;
 import io.javalin.http.HttpStatus;
 import io.k8spacket.query.http.BadRequestException;
+import io.k8spacket.query.http.BearerAuth;
 import io.k8spacket.query.http.ConnectionsHandler;
+import io.k8spacket.query.http.Cors;
 import io.k8spacket.query.http.ErrorHandlers;
+import io.k8spacket.query.http.JettyLimits;
 import io.k8spacket.query.http.NodeGraphHandlers;
 import io.k8spacket.query.http.QueryParams;
+import io.k8spacket.query.http.RequestGuards;
 import io.k8spacket.query.http.RequestMetrics;
 import io.k8spacket.query.http.TlsHandlers;
+import io.k8spacket.query.http.UnauthorizedException;
 import io.k8spacket.query.nodegraph.NodeGraphService;
 import io.k8spacket.query.tls.TlsQueryService;
 import io.k8spacket.query.tls.TlsReader;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Builds the query API: every route in one place, returned unstarted. The process main calls
@@ -32,6 +46,10 @@ public final class QueryApp {
   public static final String TLS_DETAILS = "/tlsparser/api/data/{id}";
   /** Certificates seen in a range, soonest expiry first, with their client workloads. */
   public static final String TLS_CERTIFICATES = "/tlsparser/api/certificates";
+  /** The OpenAPI 3.0 description of these routes. */
+  public static final String OPENAPI = "/openapi.json";
+  /** Where {@link #OPENAPI}'s body lives, next to this class. */
+  static final String OPENAPI_RESOURCE = "openapi.json";
   /** Prometheus text exposition format 0.0.4, what {@code PrometheusMeterRegistry.scrape()} writes. */
   public static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -59,33 +77,65 @@ public final class QueryApp {
     return create(edges, tls, registry, config, Clock.systemUTC());
   }
 
-  /** The API over the edge and TLS stores; {@code clock} gives "now" (default {@code to}, days left). */
+  /**
+   * The API over the edge and TLS stores; {@code clock} gives "now" (default {@code to}, days left). Every
+   * request passes, in order: the read-only guard (405), CORS headers, the bearer token when one is configured
+   * (401), the query-string encoding check (400); then its route, whose store query runs within
+   * {@link QueryApiConfig#queryTimeoutMs()} (503). Jetty bounds threads, connections and header size, and answers
+   * what it refuses itself (414, 431) in the same JSON.
+   */
   public static Javalin create(EdgeReader edges, TlsReader tls, PrometheusMeterRegistry registry,
       QueryApiConfig config, Clock clock) {
+    QueryExecutor executor = new QueryExecutor(config.maxThreads(), Duration.ofMillis(config.queryTimeoutMs()));
     EdgeQueryService queries = new EdgeQueryService(edges);
     QueryParams params = new QueryParams(config, clock);
-    NodeGraphHandlers nodeGraph = new NodeGraphHandlers(new NodeGraphService(queries), params);
-    ConnectionsHandler connections = new ConnectionsHandler(queries, params);
-    TlsHandlers tlsHandlers = new TlsHandlers(new TlsQueryService(tls), params, clock);
+    NodeGraphHandlers nodeGraph = new NodeGraphHandlers(new NodeGraphService(queries), params, executor);
+    ConnectionsHandler connections = new ConnectionsHandler(queries, params, executor);
+    TlsHandlers tlsHandlers = new TlsHandlers(new TlsQueryService(tls), params, clock, executor);
     RequestMetrics metrics = new RequestMetrics(registry);
     ErrorHandlers errors = new ErrorHandlers(config.retryAfterSeconds());
+    Cors cors = new Cors(config.corsOrigins());
+    byte[] openApi = openApi();
     return Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;
       cfg.http.prefer405over404 = true;
+      JettyLimits.apply(cfg.jetty, config);
+      cfg.events.serverStopped(executor::close);
       cfg.requestLogger.http(metrics::record);
-      cfg.routes.get(HEALTH, nodeGraph::health);
-      cfg.routes.get(GRAPH_FIELDS, nodeGraph::fields);
-      cfg.routes.get(GRAPH_DATA, nodeGraph::data);
-      cfg.routes.get(CONNECTIONS, connections::list);
-      cfg.routes.get(TLS_DATA, tlsHandlers::connections);
-      cfg.routes.get(TLS_DETAILS, tlsHandlers::details);
-      cfg.routes.get(TLS_CERTIFICATES, tlsHandlers::certificates);
-      cfg.routes.get(METRICS, ctx -> ctx.contentType(PROMETHEUS_TEXT).result(registry.scrape()));
+      cfg.routes.before(RequestGuards::readOnly);
+      cfg.routes.before(cors::headers);
+      config.token().ifPresent(token -> cfg.routes.before(new BearerAuth(token, Set.of(HEALTH, METRICS))::check));
+      cfg.routes.before(RequestGuards::wellFormedQuery);
+      Map<String, Handler> routes = new LinkedHashMap<>();
+      routes.put(HEALTH, nodeGraph::health);
+      routes.put(GRAPH_FIELDS, nodeGraph::fields);
+      routes.put(GRAPH_DATA, nodeGraph::data);
+      routes.put(CONNECTIONS, connections::list);
+      routes.put(TLS_DATA, tlsHandlers::connections);
+      routes.put(TLS_DETAILS, tlsHandlers::details);
+      routes.put(TLS_CERTIFICATES, tlsHandlers::certificates);
+      routes.put(METRICS, ctx -> ctx.contentType(PROMETHEUS_TEXT).result(registry.scrape()));
+      routes.put(OPENAPI, ctx -> ctx.contentType(ContentType.APPLICATION_JSON).result(openApi));
+      routes.forEach((path, handler) -> cfg.routes.get(path, handler).options(path, cors::preflight));
       cfg.routes.exception(BadRequestException.class, errors::badRequest);
+      cfg.routes.exception(UnauthorizedException.class, errors::unauthorized);
       cfg.routes.exception(StoreUnavailableException.class, errors::unavailable);
+      cfg.routes.exception(QueryTimeoutException.class, errors::timeout);
       cfg.routes.exception(Exception.class, errors::unexpected);
       cfg.routes.error(HttpStatus.NOT_FOUND, errors::status);
       cfg.routes.error(HttpStatus.METHOD_NOT_ALLOWED, errors::status);
     });
+  }
+
+  /** The OpenAPI description, read once from the jar; its paths are tested equal to the routes above. */
+  private static byte[] openApi() {
+    try (InputStream in = QueryApp.class.getResourceAsStream(OPENAPI_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(OPENAPI_RESOURCE + " is missing from the classpath");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(OPENAPI_RESOURCE, e);
+    }
   }
 }

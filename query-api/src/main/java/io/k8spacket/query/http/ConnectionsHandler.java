@@ -1,7 +1,9 @@
 package io.k8spacket.query.http;
 
 import io.javalin.http.Context;
+import io.k8spacket.query.EdgeQuery;
 import io.k8spacket.query.EdgeQueryService;
+import io.k8spacket.query.QueryExecutor;
 import java.util.List;
 import java.util.Objects;
 
@@ -9,15 +11,18 @@ import java.util.Objects;
 public final class ConnectionsHandler {
   private final EdgeQueryService queries;
   private final QueryParams params;
+  private final QueryExecutor executor;
 
-  public ConnectionsHandler(EdgeQueryService queries, QueryParams params) {
+  public ConnectionsHandler(EdgeQueryService queries, QueryParams params, QueryExecutor executor) {
     this.queries = Objects.requireNonNull(queries, "queries");
     this.params = Objects.requireNonNull(params, "params");
+    this.executor = Objects.requireNonNull(executor, "executor");
   }
 
-  /** Parses the query, aggregates, writes the rows. */
+  /** Parses the query, aggregates within the query deadline, writes the rows. */
   public void list(Context ctx) {
-    List<ConnectionJson> rows = queries.aggregate(params.edgeQuery(ctx::queryParam)).edges().stream()
+    EdgeQuery query = params.edgeQuery(ctx::queryParam);
+    List<ConnectionJson> rows = executor.call(() -> queries.aggregate(query)).edges().stream()
         .map(ConnectionJson::of)
         .toList();
     ctx.json(rows);

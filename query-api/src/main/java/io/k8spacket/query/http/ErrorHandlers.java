@@ -1,14 +1,17 @@
 package io.k8spacket.query.http;
 
 import io.javalin.http.Context;
+import io.javalin.http.Header;
 import io.javalin.http.HttpResponseException;
+import io.k8spacket.query.QueryTimeoutException;
 import io.k8spacket.query.StoreUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every error answer is JSON {@code {"error":"…"}}: 400 bad parameter, 404 no route, 405 wrong method, 503 store
- * unavailable (with {@code Retry-After}), 500 anything else. Expected conditions log one line without a stack
+ * Every error answer is JSON {@code {"error":"…"}}: 400 bad parameter, 401 missing or wrong bearer token (with
+ * {@code WWW-Authenticate}), 404 no route, 405 wrong method, 503 store unavailable or query past its deadline
+ * (with {@code Retry-After}), 500 anything else. Expected conditions log one line without a stack
  * trace; a 500 logs one line at error and the stack trace at debug.
  */
 public final class ErrorHandlers {
@@ -29,8 +32,21 @@ public final class ErrorHandlers {
 
   public void unavailable(StoreUnavailableException e, Context ctx) {
     LOG.info("503 {} {}: store unavailable: {}", ctx.method(), ctx.path(), e.getMessage());
-    ctx.header("Retry-After", Integer.toString(retryAfterSeconds));
+    ctx.header(Header.RETRY_AFTER, Integer.toString(retryAfterSeconds));
     write(ctx, 503, "store unavailable, retry later: " + e.getMessage());
+  }
+
+  /** The message says missing or wrong; the path is logged, never a header. */
+  public void unauthorized(UnauthorizedException e, Context ctx) {
+    LOG.debug("401 {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+    ctx.header(Header.WWW_AUTHENTICATE, e.challenge());
+    write(ctx, 401, e.getMessage());
+  }
+
+  public void timeout(QueryTimeoutException e, Context ctx) {
+    LOG.warn("503 {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+    ctx.header(Header.RETRY_AFTER, Integer.toString(retryAfterSeconds));
+    write(ctx, 503, "query not answered in time, retry later: " + e.getMessage());
   }
 
   /** Javalin's own HTTP exceptions (404, 405) keep their status; everything else is a 500. */

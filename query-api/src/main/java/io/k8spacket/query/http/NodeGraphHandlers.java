@@ -1,6 +1,7 @@
 package io.k8spacket.query.http;
 
 import io.javalin.http.Context;
+import io.k8spacket.query.QueryExecutor;
 import io.k8spacket.query.nodegraph.GraphFields;
 import io.k8spacket.query.nodegraph.NodeGraphService;
 import java.util.Map;
@@ -10,10 +11,12 @@ import java.util.Objects;
 public final class NodeGraphHandlers {
   private final NodeGraphService graphs;
   private final QueryParams params;
+  private final QueryExecutor executor;
 
-  public NodeGraphHandlers(NodeGraphService graphs, QueryParams params) {
+  public NodeGraphHandlers(NodeGraphService graphs, QueryParams params, QueryExecutor executor) {
     this.graphs = Objects.requireNonNull(graphs, "graphs");
     this.params = Objects.requireNonNull(params, "params");
+    this.executor = Objects.requireNonNull(executor, "executor");
   }
 
   /** 200 with a small body: the plugin's "Save &amp; test" accepts exactly 200. */
@@ -26,10 +29,10 @@ public final class NodeGraphHandlers {
     ctx.json(GraphFields.of(params.statsType(ctx::queryParam)));
   }
 
-  /** The graph; CORS open as in the original (a leftover of the plugin's old browser mode, harmless). */
+  /** The graph, computed within the query deadline. */
   public void data(Context ctx) {
-    ctx.header("Access-Control-Allow-Origin", "*");
     var query = params.edgeQuery(ctx::queryParam);
-    ctx.json(graphs.graph(query, params.statsType(ctx::queryParam)));
+    var stats = params.statsType(ctx::queryParam);
+    ctx.json(executor.call(() -> graphs.graph(query, stats)));
   }
 }

@@ -82,6 +82,10 @@ public final class QueryParams {
     if (value == null) {
       return null;
     }
+    if (RegexSize.estimate(value) > RegexSize.MAX_INSTRUCTIONS) {
+      throw new BadRequestException("parameter '" + name + "' is too large a regular expression once its counted "
+          + "repetitions are expanded (over " + RegexSize.MAX_INSTRUCTIONS + " instructions)");
+    }
     try {
       return Pattern.compile(value);
     } catch (PatternSyntaxException e) {

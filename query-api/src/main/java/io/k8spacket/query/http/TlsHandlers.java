@@ -1,6 +1,8 @@
 package io.k8spacket.query.http;
 
 import io.javalin.http.Context;
+import io.k8spacket.query.QueryExecutor;
+import io.k8spacket.query.TimeRange;
 import io.k8spacket.query.tls.TlsQueryService;
 import java.time.Clock;
 import java.util.List;
@@ -14,16 +16,19 @@ public final class TlsHandlers {
   private final TlsQueryService tls;
   private final QueryParams params;
   private final Clock clock;
+  private final QueryExecutor executor;
 
-  public TlsHandlers(TlsQueryService tls, QueryParams params, Clock clock) {
+  public TlsHandlers(TlsQueryService tls, QueryParams params, Clock clock, QueryExecutor executor) {
     this.tls = Objects.requireNonNull(tls, "tls");
     this.params = Objects.requireNonNull(params, "params");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.executor = Objects.requireNonNull(executor, "executor");
   }
 
   /** {@code /tlsparser/api/data}: a JSON array, {@code []} when empty. */
   public void connections(Context ctx) {
-    List<TlsConnectionJson> rows = tls.connections(params.range(ctx::queryParam)).stream()
+    TimeRange range = params.range(ctx::queryParam);
+    List<TlsConnectionJson> rows = executor.call(() -> tls.connections(range)).stream()
         .map(TlsConnectionJson::of)
         .toList();
     ctx.json(rows);
@@ -32,7 +37,8 @@ public final class TlsHandlers {
   /** {@code /tlsparser/api/data/{id}}: the details object, or 404 JSON for an id unknown in the range. */
   public void details(Context ctx) {
     String id = ctx.pathParam("id");
-    var details = tls.details(id, params.range(ctx::queryParam));
+    TimeRange range = params.range(ctx::queryParam);
+    var details = executor.call(() -> tls.details(id, range));
     if (details.isEmpty()) {
       ErrorHandlers.notFound(ctx, "no TLS connection with id '" + id + "' in the range");
       return;
@@ -43,7 +49,8 @@ public final class TlsHandlers {
   /** {@code /tlsparser/api/certificates}: certificates seen in the range, soonest expiry first. */
   public void certificates(Context ctx) {
     long nowMs = clock.millis();
-    List<CertificateJson> rows = tls.certificates(params.range(ctx::queryParam)).stream()
+    TimeRange range = params.range(ctx::queryParam);
+    List<CertificateJson> rows = executor.call(() -> tls.certificates(range)).stream()
         .map(c -> CertificateJson.of(c, nowMs))
         .toList();
     ctx.json(rows);

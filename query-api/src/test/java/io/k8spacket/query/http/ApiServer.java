@@ -3,6 +3,8 @@ package io.k8spacket.query.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
+import io.javalin.http.HandlerType;
+import io.k8spacket.query.EdgeReader;
 import io.k8spacket.query.Fixtures;
 import io.k8spacket.query.InMemoryEdgeReader;
 import io.k8spacket.query.QueryApiConfig;
@@ -20,6 +22,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /** The real app on a random port over a fake reader, with a clock fixed at T0 + 3 minutes, and a client. */
 final class ApiServer implements AutoCloseable {
@@ -28,31 +33,51 @@ final class ApiServer implements AutoCloseable {
 
   final InMemoryEdgeReader reader;
   final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final Javalin app;
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  final Javalin app;
+  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
 
   ApiServer(InMemoryEdgeReader reader) {
-    this.reader = reader;
-    this.app = QueryApp.create(reader, registry, QueryApiConfig.defaults(), Clock.fixed(NOW, ZoneOffset.UTC))
-        .start(0);
+    this(reader, TlsReader.EMPTY, QueryApiConfig.defaults());
   }
 
   /** With a TLS reader too (and no edges unless added to {@link #reader}). */
   ApiServer(TlsReader tls) {
-    this.reader = new InMemoryEdgeReader();
-    this.app = QueryApp.create(reader, tls, registry, QueryApiConfig.defaults(), Clock.fixed(NOW, ZoneOffset.UTC))
-        .start(0);
+    this(new InMemoryEdgeReader(), tls, QueryApiConfig.defaults());
   }
 
-  HttpResponse<String> get(String pathAndQuery) {
-    return send("GET", pathAndQuery);
+  /** Both readers and the given settings (a token, CORS origins, limits); {@link #reader} is null for others. */
+  ApiServer(EdgeReader edges, TlsReader tls, QueryApiConfig config) {
+    this.reader = edges instanceof InMemoryEdgeReader inMemory ? inMemory : null;
+    this.app = QueryApp.create(edges, tls, registry, config, Clock.fixed(NOW, ZoneOffset.UTC)).start(0);
   }
 
-  HttpResponse<String> send(String method, String pathAndQuery) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + app.port() + pathAndQuery))
-        .timeout(Duration.ofSeconds(10))
-        .method(method, HttpRequest.BodyPublishers.noBody())
-        .build();
+  int port() {
+    return app.port();
+  }
+
+  /** The paths the app registered for {@code method}, from Javalin's router: what the API really serves. */
+  Set<String> routes(HandlerType method) {
+    return app.unsafe.internalRouter.allHttpHandlers().stream()
+        .map(e -> e.endpoint)
+        .filter(e -> e.method == method)
+        .map(e -> e.path)
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  HttpResponse<String> get(String pathAndQuery, String... headers) {
+    return send("GET", pathAndQuery, headers);
+  }
+
+  /** {@code headers} are name, value pairs. */
+  HttpResponse<String> send(String method, String pathAndQuery, String... headers) {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://localhost:" + app.port() + pathAndQuery))
+        .timeout(Duration.ofSeconds(30))
+        .method(method, HttpRequest.BodyPublishers.noBody());
+    if (headers.length > 0) {
+      builder.headers(headers);
+    }
+    HttpRequest request = builder.build();
     try {
       return client.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
