@@ -19,6 +19,7 @@ const page = {
   tlsRows: [],
   certificates: [],
   refreshes: 0,
+  detailsOf: null,     // id of the graph element the details panel shows
   timer: null,
   token: sessionStorage.getItem("k8spacket.token") || ""
 };
@@ -265,6 +266,7 @@ function drawGraph(graph, fields, firstDraw) {
   page.cy.on("tap", "node", event => showNode(event.target.data("raw")));
   page.cy.on("tap", "edge", event => showEdge(event.target.data("raw")));
   selected.forEach(id => page.cy.$id(id).select());
+  if (page.detailsOf && page.cy.$id(page.detailsOf).empty()) showHint(); // what the panel showed is filtered out
   $("graph").dataset.nodes = graph.nodes.length;
   $("graph").dataset.edges = graph.edges.length;
   let empty = $("graph").querySelector(".empty");
@@ -281,6 +283,7 @@ function drawGraph(graph, fields, firstDraw) {
 }
 
 function showHint() {
+  page.detailsOf = null;
   $("details").replaceChildren(el("h2", {}, "Details"), el("p", { class: "hint" }, "Click a node or an edge."));
 }
 
@@ -312,6 +315,7 @@ async function connectionRows() {
 }
 
 async function showNode(node) {
+  page.detailsOf = node.id;
   const fields = await fieldsFor(readControls()["stats-type"]);
   const names = ["mainStat", "secondaryStat"].concat(arcFields(fields).map(a => a.field_name));
   $("details").replaceChildren(el("h2", {}, node.title), el("p", { class: "sub" }, node.subTitle || "", " · ", node.id),
@@ -328,6 +332,7 @@ async function showNode(node) {
 }
 
 async function showEdge(edge) {
+  page.detailsOf = "e:" + edge.id;
   const source = page.graph.nodes.find(n => n.id === edge.source) || { title: edge.source };
   const target = page.graph.nodes.find(n => n.id === edge.target) || { title: edge.target };
   $("details").replaceChildren(el("h2", {}, source.title + " → " + target.title),

@@ -21,7 +21,8 @@ import java.util.Map;
  * file source, topology, query API) and the node agent on this host. Same code paths as in a cluster; only the
  * broker and the metadata source differ.
  *
- * <p>Start order: preflight, broker and topics, streams process, agent (so the agent finds its topic).
+ * <p>Start order: preflight, broker and topics, streams process, agent (so the agent finds its topic), each step
+ * printed as it begins and when it is done; then a one-line summary every minute ({@link StatusReporter}).
  * Close order is the reverse; {@link #close()} is idempotent and also runs from the JVM's shutdown hook.
  */
 public final class StandaloneStack implements AutoCloseable {
@@ -29,16 +30,25 @@ public final class StandaloneStack implements AutoCloseable {
   static final int PARTITIONS = 3;
   private static final int DEFAULT_AGENT_PORT = 9400;
   private static final Duration STREAMS_START = Duration.ofSeconds(120);
+  /** How often the one-line summary is printed. */
+  static final Duration STATUS_INTERVAL = Duration.ofMinutes(1);
+  /** Kernel (major * 1000 + minor) with the sock_send_length tracepoint the progress reports need. */
+  private static final int REPORTS_KERNEL = 6003;
+  /** Kernel with TCX links. */
+  private static final int TCX_KERNEL = 6006;
 
   private final EmbeddedKafkaBroker broker;
   private final StreamsProcess streams;
   private final NodeAgent agent;
+  private final StatusReporter status;
   private boolean closed;
 
-  private StandaloneStack(EmbeddedKafkaBroker broker, StreamsProcess streams, NodeAgent agent) {
+  private StandaloneStack(EmbeddedKafkaBroker broker, StreamsProcess streams, NodeAgent agent,
+      StatusReporter status) {
     this.broker = broker;
     this.streams = streams;
     this.agent = agent;
+    this.status = status;
   }
 
   /**
@@ -48,32 +58,41 @@ public final class StandaloneStack implements AutoCloseable {
    */
   public static StandaloneStack start(UpOptions options, Map<String, String> env, PrintStream out)
       throws InterruptedException {
+    return start(options, env, out, STATUS_INTERVAL);
+  }
+
+  /** As {@link #start(UpOptions, Map, PrintStream)}, with the summary line every {@code statusInterval}. */
+  static StandaloneStack start(UpOptions options, Map<String, String> env, PrintStream out, Duration statusInterval)
+      throws InterruptedException {
     Preflight.check(options);
     // a bad K8SPACKET_* value stops the launch here, before anything runs
     AgentConfig.fromEnv(env);
     StreamsAppConfig.fromEnv(env);
     QueryApiConfig.fromMap(env);
-    io.k8spacket.agent.bpf.Preflight.check(HostFacts.current());
+    HostFacts host = HostFacts.current();
+    io.k8spacket.agent.bpf.Preflight.check(host);
     Path data = options.dataDir().toAbsolutePath();
+    StartupProgress progress = new StartupProgress(out);
+    progress.begin("kafka", "starting the in-process KRaft broker on 127.0.0.1:" + options.kafkaPort());
     EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(data.resolve("kafka"), options.kafkaPort());
     StreamsProcess streams = null;
     try {
       createTopics(broker);
-      out.println("kafka    " + broker.bootstrapServers() + " (in-process KRaft broker, data in "
-          + broker.dataDir() + ")");
-      streams = StreamsProcess.start(streamsConfig(options, env, broker, data), apiConfig(options, env),
-          new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-      if (!streams.awaitRunning(STREAMS_START)) {
-        throw new IllegalStateException("the streams app did not reach RUNNING within " + STREAMS_START);
-      }
-      out.println("streams  RUNNING (state in " + data.resolve("streams") + ")"
-          + options.metadataFile().map(f -> ", names from " + f.toAbsolutePath() + " (watched)").orElse(
-              ", no --metadata file: endpoints show as IPs"));
-      NodeAgent agent = NodeAgent.start(AgentConfig.fromEnv(agentEnv(env, broker)));
-      out.println("agent    TCP probe attached on this host, all network namespaces; TLS capture on "
-          + (agent.tlsInterfaces().isEmpty() ? "no interface yet" : String.join(", ", agent.tlsInterfaces()))
-          + "; metrics on :" + agent.httpPort() + "/metrics");
-      return new StandaloneStack(broker, streams, agent);
+      progress.done("kafka", broker.bootstrapServers() + ", 6 topics (" + PARTITIONS + " partitions each), data in "
+          + broker.dataDir());
+      progress.begin("streams", "starting the topology and the query API (state in " + data.resolve("streams")
+          + ")");
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      streams = StreamsProcess.start(streamsConfig(options, env, broker, data), apiConfig(options, env), registry);
+      awaitStreamsRunning(streams, registry, progress);
+      progress.done("streams", "RUNNING" + options.metadataFile().map(f -> ", names from " + f.toAbsolutePath()
+          + " (watched)").orElse(", no --metadata file: endpoints show as IPs"));
+      progress.begin("agent", "loading and attaching the eBPF programs");
+      AgentConfig agentConfig = AgentConfig.fromEnv(agentEnv(env, broker));
+      NodeAgent agent = NodeAgent.start(agentConfig);
+      progress.done("agent", programs(host, agentConfig, agent) + "; metrics on :" + agent.httpPort() + "/metrics");
+      StatusReporter status = new StatusReporter(agent, registry, streams.apiPort(), out, statusInterval);
+      return new StandaloneStack(broker, streams, agent, status);
     } catch (RuntimeException | InterruptedException e) {
       if (streams != null) {
         streams.close();
@@ -81,6 +100,39 @@ public final class StandaloneStack implements AutoCloseable {
       broker.close();
       throw e;
     }
+  }
+
+  /** Waits for RUNNING, printing each state the Kafka Streams client passes through. */
+  private static void awaitStreamsRunning(StreamsProcess streams, PrometheusMeterRegistry registry,
+      StartupProgress progress) throws InterruptedException {
+    long deadline = System.nanoTime() + STREAMS_START.toNanos();
+    String shown = "";
+    while (!streams.awaitRunning(Duration.ofMillis(200))) {
+      String state = StatusReporter.streamsState(registry);
+      if (!state.equals(shown)) {
+        progress.step("streams", state);
+        shown = state;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the streams app did not reach RUNNING within " + STREAMS_START);
+      }
+    }
+  }
+
+  /** What the agent attached: the TCP programs, and the TLS programs on how many interfaces. */
+  static String programs(HostFacts host, AgentConfig config, NodeAgent agent) {
+    boolean reports = config.reportIntervalMs() > 0 && host.kernelVersion() >= REPORTS_KERNEL;
+    String tcp = reports ? "3 TCP programs (tp_btf inet_sock_set_state, sock_send_length, sock_recv_length)"
+        : "1 TCP program (tp_btf inet_sock_set_state; open connections reported at close only)";
+    if (!config.tlsEnabled()) {
+      return tcp + "; TLS capture off";
+    }
+    boolean tcx = config.tlsAttach() == AgentConfig.TlsAttach.TCX
+        || config.tlsAttach() == AgentConfig.TlsAttach.AUTO && host.kernelVersion() >= TCX_KERNEL;
+    int interfaces = agent.tlsInterfaces().size();
+    return tcp + "; 2 TLS programs (" + (tcx ? "TCX" : "clsact") + " ingress, egress) on " + interfaces
+        + " interface" + (interfaces == 1 ? "" : "s") + " matching " + config.tlsInterfaces()
+        + " (followed as they come and go)";
   }
 
   /** The query API's port (useful when started on port 0). */
@@ -103,6 +155,7 @@ public final class StandaloneStack implements AutoCloseable {
       return;
     }
     closed = true;
+    status.close();
     agent.close();
     streams.close();
     broker.close();
