@@ -44,17 +44,23 @@ public final class EdgeQueryService {
     this.reader = Objects.requireNonNull(reader, "reader");
   }
 
+  /** {@link #aggregate(EdgeQuery, QueryContext)} without credentials. */
+  public EdgeAggregate aggregate(EdgeQuery query) {
+    return aggregate(query, QueryContext.anonymous());
+  }
+
   /**
-   * Reads the samples of {@code query.range()}, filters them, groups both ends and sums per pair.
+   * Reads the samples of {@code query.range()}, filters them, groups both ends and sums per pair. The reader
+   * reports in {@code context} any instance whose share of the store is missing from the answer.
    *
    * @throws StoreUnavailableException when the store cannot answer now
    */
-  public EdgeAggregate aggregate(EdgeQuery query) {
+  public EdgeAggregate aggregate(EdgeQuery query, QueryContext context) {
     TimeRange range = query.range();
     List<EdgeSample> samples = new ArrayList<>();
     long firstStart = Long.MAX_VALUE;
     long lastEnd = Long.MIN_VALUE;
-    for (EdgeSample s : reader.edges(range.fromMs(), range.toMs())) {
+    for (EdgeSample s : reader.edges(range.fromMs(), range.toMs(), context)) {
       if (Thread.currentThread().isInterrupted()) {
         throw new CancellationException("query interrupted"); // past its deadline: the caller has gone
       }

@@ -14,4 +14,15 @@ public interface EdgeReader {
    * @throws StoreUnavailableException when the store cannot be queried now (rebalancing, starting)
    */
   List<EdgeSample> edges(long fromMs, long toMs);
+
+  /**
+   * The same samples on behalf of a query: a reader that asks other instances forwards the context's credentials
+   * to them and reports in it the instances that did not answer, returning what the others did. Local readers
+   * keep this default.
+   *
+   * @throws StoreUnavailableException when the store cannot be queried now
+   */
+  default List<EdgeSample> edges(long fromMs, long toMs, QueryContext context) {
+    return edges(fromMs, toMs);
+  }
 }

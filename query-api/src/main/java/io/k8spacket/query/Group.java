@@ -11,11 +11,15 @@ import java.util.Objects;
  * @param namespace the namespace, or null when the endpoint has none (node, unknown IP)
  * @param context what tells same-named groups apart: the IP for IP grouping and unknown endpoints, else the
  *     namespace, else the kind ({@code node})
+ * @param kind what the group is, for people: the workload kind of a pod ({@code Deployment}, {@code StatefulSet},
+ *     {@code Pod} for a bare pod), else {@code Service}, {@code Node}, {@code Namespace} or {@code Unknown}; see
+ *     {@link GroupBy#group}
  */
-public record Group(String key, String name, String namespace, String context) {
+public record Group(String key, String name, String namespace, String context, String kind) {
   public Group {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(context, "context");
+    Objects.requireNonNull(kind, "kind");
   }
 }

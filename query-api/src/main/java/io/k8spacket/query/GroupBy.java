@@ -26,6 +26,8 @@ public enum GroupBy {
 
   /** The default grouping of the API. */
   public static final GroupBy DEFAULT = WORKLOAD;
+  /** The kind shown for a namespace group. */
+  static final String NAMESPACE_KIND = "Namespace";
 
   /**
    * The enum for a query-string value ({@code ip}, {@code pod}, {@code workload}, {@code service},
@@ -69,25 +71,39 @@ public enum GroupBy {
   /** The group this endpoint belongs to under this grouping (a client, or a server without a Service). */
   public Group group(EndpointView e) {
     String kind = e.kind().toLowerCase(Locale.ROOT);
+    String display = kindName(e);
     if (this == IP) {
-      return new Group(e.ip(), e.name(), e.namespace(), e.ip());
+      return new Group(e.ip(), e.name(), e.namespace(), e.ip(), display);
     }
     if ("unknown".equals(kind)) {
-      return new Group(e.ip(), e.name(), null, e.ip());
+      return new Group(e.ip(), e.name(), null, e.ip(), display);
     }
     if (e.namespace() == null) {
-      return new Group(kind + "." + e.name(), e.name(), null, kind);
+      return new Group(kind + "." + e.name(), e.name(), null, kind, display);
     }
     String ns = e.namespace();
     if (this == NAMESPACE) {
-      return new Group(ns, ns, ns, ns);
+      return new Group(ns, ns, ns, ns, NAMESPACE_KIND);
     }
     if ("pod".equals(kind)) {
       boolean byWorkload = (this == WORKLOAD || this == SERVICE) && e.workload() != null;
       String name = byWorkload ? e.workload() : e.name();
-      return new Group(ns + "/" + name, name, ns, ns);
+      return new Group(ns + "/" + name, name, ns, ns, display);
     }
     String prefix = "service".equals(kind) ? "svc" : kind;
-    return new Group(ns + "/" + prefix + "." + e.name(), e.name(), ns, ns);
+    return new Group(ns + "/" + prefix + "." + e.name(), e.name(), ns, ns, display);
+  }
+
+  /**
+   * What an endpoint is, for people: a pod's workload kind ({@code Deployment}; {@code Pod} for a bare pod or
+   * one whose owner is unknown), else its endpoint kind capitalised ({@code Service}, {@code Node},
+   * {@code Unknown}).
+   */
+  static String kindName(EndpointView e) {
+    String kind = e.kind().toLowerCase(Locale.ROOT);
+    if ("pod".equals(kind)) {
+      return e.workloadKind() == null || e.workloadKind().isEmpty() ? "Pod" : e.workloadKind();
+    }
+    return kind.isEmpty() ? "Unknown" : Character.toUpperCase(kind.charAt(0)) + kind.substring(1);
   }
 }

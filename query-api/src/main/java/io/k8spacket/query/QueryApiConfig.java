@@ -25,10 +25,11 @@ import java.util.regex.Pattern;
  * @param queryTimeoutMs longest a request may spend in its store query, in ms (then 503)
  * @param maxThreads HTTP worker threads, and the bound on concurrent store queries
  * @param maxConnections most open client connections
+ * @param peerTimeoutMs longest a query waits for one peer instance's share, in ms (then answered without it)
  */
 public record QueryApiConfig(int port, long windowMs, int maxParamLength, int retryAfterSeconds,
     Optional<BearerToken> token, List<String> corsOrigins, int maxHeaderBytes, long queryTimeoutMs, int maxThreads,
-    int maxConnections) {
+    int maxConnections, long peerTimeoutMs) {
   public static final String PORT = "K8SPACKET_API_PORT";
   public static final String WINDOW_MS = "K8SPACKET_API_WINDOW_MS";
   public static final String MAX_PARAM_LENGTH = "K8SPACKET_API_MAX_PARAM_LENGTH";
@@ -40,6 +41,7 @@ public record QueryApiConfig(int port, long windowMs, int maxParamLength, int re
   public static final String QUERY_TIMEOUT_MS = "K8SPACKET_API_QUERY_TIMEOUT_MS";
   public static final String MAX_THREADS = "K8SPACKET_API_MAX_THREADS";
   public static final String MAX_CONNECTIONS = "K8SPACKET_API_MAX_CONNECTIONS";
+  public static final String PEER_TIMEOUT_MS = "K8SPACKET_API_PEER_TIMEOUT_MS";
   /** The CORS setting that allows every origin. */
   public static final String ANY_ORIGIN = "*";
 
@@ -69,7 +71,10 @@ public record QueryApiConfig(int port, long windowMs, int maxParamLength, int re
       new Setting(MAX_THREADS, "32",
           "HTTP worker threads (Jetty adds one per CPU for I/O); also bounds concurrent store queries."),
       new Setting(MAX_CONNECTIONS, "512",
-          "Most open client connections; further connections wait in the TCP backlog until one closes."));
+          "Most open client connections; further connections wait in the TCP backlog until one closes."),
+      new Setting(PEER_TIMEOUT_MS, "2000", "Longest a query waits for a peer instance's share of the stores in ms; "
+          + "then it answers without it and names the peer in the X-K8spacket-Partial header (keep it below "
+          + "K8SPACKET_API_QUERY_TIMEOUT_MS)."));
 
   public QueryApiConfig {
     requireRange(PORT, port, 0, 65_535);
@@ -85,6 +90,7 @@ public record QueryApiConfig(int port, long windowMs, int maxParamLength, int re
     requireRange(QUERY_TIMEOUT_MS, queryTimeoutMs, 1, 3_600_000);
     requireRange(MAX_THREADS, maxThreads, 4, 10_000);
     requireRange(MAX_CONNECTIONS, maxConnections, 1, 1_000_000);
+    requireRange(PEER_TIMEOUT_MS, peerTimeoutMs, 1, 3_600_000);
   }
 
   /** Every setting, in a stable order, for {@code docs/config.md} and {@code --help}. */
@@ -107,7 +113,8 @@ public record QueryApiConfig(int port, long windowMs, int maxParamLength, int re
   public static QueryApiConfig fromMap(Map<String, String> env) {
     return new QueryApiConfig(integer(env, PORT), number(env, WINDOW_MS), integer(env, MAX_PARAM_LENGTH),
         integer(env, RETRY_AFTER_SECONDS), token(env), origins(env), integer(env, MAX_HEADER_BYTES),
-        number(env, QUERY_TIMEOUT_MS), integer(env, MAX_THREADS), integer(env, MAX_CONNECTIONS));
+        number(env, QUERY_TIMEOUT_MS), integer(env, MAX_THREADS), integer(env, MAX_CONNECTIONS),
+        number(env, PEER_TIMEOUT_MS));
   }
 
   /** True when a bearer token is configured. */

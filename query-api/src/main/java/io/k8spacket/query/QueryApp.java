@@ -4,11 +4,13 @@ import io.javalin.Javalin;
 import io.javalin.http.ContentType;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpStatus;
+import io.k8spacket.query.cluster.LocalPartitions;
 import io.k8spacket.query.http.BadRequestException;
 import io.k8spacket.query.http.BearerAuth;
 import io.k8spacket.query.http.ConnectionsHandler;
 import io.k8spacket.query.http.Cors;
 import io.k8spacket.query.http.ErrorHandlers;
+import io.k8spacket.query.http.InternalHandlers;
 import io.k8spacket.query.http.JettyLimits;
 import io.k8spacket.query.http.NodeGraphHandlers;
 import io.k8spacket.query.http.QueryParams;
@@ -33,6 +35,10 @@ import java.util.Set;
  * Builds the query API: every route in one place, returned unstarted. The process main calls
  * {@code QueryApp.create(edgeReader, tlsReader, registry, config).start(config.port())}; tests call
  * {@code start(0)}. The overloads without a {@link TlsReader} serve the TLS routes from an empty reader.
+ *
+ * <p>With several instances, the readers passed in are cluster readers (they ask peer instances for their share),
+ * and {@link LocalPartitions} adds the internal routes those peers call ({@value #INTERNAL_EDGES},
+ * {@value #INTERNAL_TLS_SESSIONS}, {@value #INTERNAL_CERTIFICATES}); a single instance has neither.
  */
 public final class QueryApp {
   public static final String HEALTH = "/nodegraph/api/health";
@@ -48,6 +54,12 @@ public final class QueryApp {
   public static final String TLS_CERTIFICATES = "/tlsparser/api/certificates";
   /** The OpenAPI 3.0 description of these routes. */
   public static final String OPENAPI = "/openapi.json";
+  /** Internal: this instance's edge samples of some partitions, for a peer's fan-out. */
+  public static final String INTERNAL_EDGES = "/internal/v1/edges";
+  /** Internal: this instance's TLS session samples of some partitions. */
+  public static final String INTERNAL_TLS_SESSIONS = "/internal/v1/tls-sessions";
+  /** Internal: this instance's certificate entries of some partitions. */
+  public static final String INTERNAL_CERTIFICATES = "/internal/v1/certificates";
   /** Where {@link #OPENAPI}'s body lives, next to this class. */
   static final String OPENAPI_RESOURCE = "openapi.json";
   /** Prometheus text exposition format 0.0.4, what {@code PrometheusMeterRegistry.scrape()} writes. */
@@ -86,10 +98,20 @@ public final class QueryApp {
    */
   public static Javalin create(EdgeReader edges, TlsReader tls, PrometheusMeterRegistry registry,
       QueryApiConfig config, Clock clock) {
+    return create(edges, tls, null, registry, config, clock);
+  }
+
+  /**
+   * The API of one instance among several: {@code edges} and {@code tls} answer for the whole cluster, and
+   * {@code local} (null for a single instance) serves this instance's partitions to its peers on the internal
+   * routes, behind the same token.
+   */
+  public static Javalin create(EdgeReader edges, TlsReader tls, LocalPartitions local,
+      PrometheusMeterRegistry registry, QueryApiConfig config, Clock clock) {
     QueryExecutor executor = new QueryExecutor(config.maxThreads(), Duration.ofMillis(config.queryTimeoutMs()));
     EdgeQueryService queries = new EdgeQueryService(edges);
     QueryParams params = new QueryParams(config, clock);
-    NodeGraphHandlers nodeGraph = new NodeGraphHandlers(new NodeGraphService(queries), params, executor);
+    NodeGraphHandlers nodeGraph = new NodeGraphHandlers(new NodeGraphService(queries, tls), params, executor);
     ConnectionsHandler connections = new ConnectionsHandler(queries, params, executor);
     TlsHandlers tlsHandlers = new TlsHandlers(new TlsQueryService(tls), params, clock, executor);
     RequestMetrics metrics = new RequestMetrics(registry);
@@ -116,6 +138,15 @@ public final class QueryApp {
       routes.put(TLS_CERTIFICATES, tlsHandlers::certificates);
       routes.put(METRICS, ctx -> ctx.contentType(PROMETHEUS_TEXT).result(registry.scrape()));
       routes.put(OPENAPI, ctx -> ctx.contentType(ContentType.APPLICATION_JSON).result(openApi));
+      if (local != null) {
+        // peers' reads get threads of their own: user queries waiting for peers never starve the peers' reads
+        QueryExecutor peerReads = new QueryExecutor(config.maxThreads(), Duration.ofMillis(config.queryTimeoutMs()));
+        cfg.events.serverStopped(peerReads::close);
+        InternalHandlers internal = new InternalHandlers(local, peerReads);
+        routes.put(INTERNAL_EDGES, internal::edges);
+        routes.put(INTERNAL_TLS_SESSIONS, internal::sessions);
+        routes.put(INTERNAL_CERTIFICATES, internal::certificates);
+      }
       routes.forEach((path, handler) -> cfg.routes.get(path, handler).options(path, cors::preflight));
       cfg.routes.exception(BadRequestException.class, errors::badRequest);
       cfg.routes.exception(UnauthorizedException.class, errors::unauthorized);

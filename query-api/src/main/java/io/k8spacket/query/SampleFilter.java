@@ -18,22 +18,28 @@ public record SampleFilter(Pattern namespace, Pattern include, Pattern exclude) 
 
   /** True when the sample passes all three filters. */
   public boolean test(EdgeSample sample) {
-    EndpointView client = sample.client();
-    EndpointView server = sample.server();
-    EndpointView service = sample.service();
+    return test(sample.client(), sample.server(), sample.service());
+  }
+
+  /**
+   * True when a client, server and Service (null for none) pass all three filters: the ends of an edge sample,
+   * or of TLS handshakes counted against the same edges.
+   */
+  public boolean test(EndpointView client, EndpointView server, EndpointView service) {
     if (namespace != null && !(finds(namespace, client.namespace()) || finds(namespace, server.namespace())
         || (service != null && finds(namespace, service.namespace())))) {
       return false;
     }
-    if (include != null && !anyIdentity(include, sample)) {
+    if (include != null && !anyIdentity(include, client, server, service)) {
       return false;
     }
-    return exclude == null || !anyIdentity(exclude, sample);
+    return exclude == null || !anyIdentity(exclude, client, server, service);
   }
 
-  private static boolean anyIdentity(Pattern pattern, EdgeSample s) {
-    return identity(pattern, s.client()) || identity(pattern, s.server())
-        || (s.service() != null && finds(pattern, s.service().name()));
+  private static boolean anyIdentity(Pattern pattern, EndpointView client, EndpointView server,
+      EndpointView service) {
+    return identity(pattern, client) || identity(pattern, server)
+        || (service != null && finds(pattern, service.name()));
   }
 
   private static boolean identity(Pattern pattern, EndpointView end) {

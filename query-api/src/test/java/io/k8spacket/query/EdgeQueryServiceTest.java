@@ -48,7 +48,8 @@ class EdgeQueryServiceTest {
     EdgeAggregate a = query(T0, T0 + 2 * MINUTE, GroupBy.WORKLOAD);
 
     assertThat(a.edges()).containsExactly(new GroupedEdge(
-        new Group("shop/frontend", "frontend", "shop", "shop"), new Group("shop/web", "web", "shop", "shop"),
+        new Group("shop/frontend", "frontend", "shop", "shop", "Deployment"),
+        new Group("shop/web", "web", "shop", "shop", "Deployment"),
         new EdgeTotals(4, 1, 400, 1000, 70, 40, T0 + MINUTE + 30_000)));
   }
 
@@ -164,10 +165,10 @@ class EdgeQueryServiceTest {
   @Test
   void service_grouping_groups_servers_behind_a_service_as_the_service() {
     GraphFixtures.servicesScenario().edges(0, Long.MAX_VALUE).forEach(reader::add);
-    Group frontend = new Group("shop/frontend", "frontend", "shop", "shop");
-    Group web = new Group("shop/web", "web", "shop", "shop");
-    Group webService = new Group("shop/svc.web", "web", "shop", "shop");
-    Group kubeDns = new Group("kube-system/svc.kube-dns", "kube-dns", "kube-system", "kube-system");
+    Group frontend = new Group("shop/frontend", "frontend", "shop", "shop", "Deployment");
+    Group web = new Group("shop/web", "web", "shop", "shop", "Deployment");
+    Group webService = new Group("shop/svc.web", "web", "shop", "shop", "Service");
+    Group kubeDns = new Group("kube-system/svc.kube-dns", "kube-dns", "kube-system", "kube-system", "Service");
 
     assertThat(query(T0, T0 + 3 * MINUTE, GroupBy.SERVICE).edges()).containsExactly(
         new GroupedEdge(frontend, webService, webService, new EdgeTotals(4, 1, 900, 1800, 75, 40,
@@ -179,10 +180,10 @@ class EdgeQueryServiceTest {
   @Test
   void edges_through_a_service_stay_apart_from_direct_ones_and_carry_the_service() {
     GraphFixtures.servicesScenario().edges(0, Long.MAX_VALUE).forEach(reader::add);
-    Group frontend = new Group("shop/frontend", "frontend", "shop", "shop");
-    Group web = new Group("shop/web", "web", "shop", "shop");
-    Group webService = new Group("shop/svc.web", "web", "shop", "shop");
-    Group kubeDns = new Group("kube-system/svc.kube-dns", "kube-dns", "kube-system", "kube-system");
+    Group frontend = new Group("shop/frontend", "frontend", "shop", "shop", "Deployment");
+    Group web = new Group("shop/web", "web", "shop", "shop", "Deployment");
+    Group webService = new Group("shop/svc.web", "web", "shop", "shop", "Service");
+    Group kubeDns = new Group("kube-system/svc.kube-dns", "kube-dns", "kube-system", "kube-system", "Service");
 
     EdgeAggregate a = query(T0, T0 + 3 * MINUTE, GroupBy.WORKLOAD);
 

@@ -20,7 +20,7 @@ class QueryApiConfigTest {
   @Test
   void defaults_apply_when_nothing_is_set() {
     assertThat(QueryApiConfig.fromMap(Map.of())).isEqualTo(new QueryApiConfig(6676, 60_000, 1000, 5,
-        Optional.empty(), List.of("*"), 8192, 10_000, 32, 512));
+        Optional.empty(), List.of("*"), 8192, 10_000, 32, 512, 2000));
     assertThat(QueryApiConfig.defaults().authRequired()).isFalse();
   }
 
@@ -31,10 +31,11 @@ class QueryApiConfigTest {
         Map.entry("K8SPACKET_API_RETRY_AFTER_SECONDS", " 2 "), Map.entry("K8SPACKET_API_TOKEN", SECRET),
         Map.entry("K8SPACKET_API_CORS_ORIGINS", "https://grafana.example.com, http://localhost:3000"),
         Map.entry("K8SPACKET_API_MAX_HEADER_BYTES", "4096"), Map.entry("K8SPACKET_API_QUERY_TIMEOUT_MS", "2500"),
-        Map.entry("K8SPACKET_API_MAX_THREADS", "16"), Map.entry("K8SPACKET_API_MAX_CONNECTIONS", "100")));
+        Map.entry("K8SPACKET_API_MAX_THREADS", "16"), Map.entry("K8SPACKET_API_MAX_CONNECTIONS", "100"),
+        Map.entry("K8SPACKET_API_PEER_TIMEOUT_MS", "750")));
     assertThat(c).isEqualTo(new QueryApiConfig(8080, 3_600_000, 200, 2,
         Optional.of(BearerToken.of("test", SECRET)),
-        List.of("https://grafana.example.com", "http://localhost:3000"), 4096, 2500, 16, 100));
+        List.of("https://grafana.example.com", "http://localhost:3000"), 4096, 2500, 16, 100, 750));
   }
 
   @Test
@@ -119,6 +120,8 @@ class QueryApiConfigTest {
         .hasMessageContaining("K8SPACKET_API_MAX_THREADS");
     assertThatThrownBy(() -> QueryApiConfig.fromMap(Map.of("K8SPACKET_API_MAX_CONNECTIONS", "0")))
         .hasMessageContaining("K8SPACKET_API_MAX_CONNECTIONS");
+    assertThatThrownBy(() -> QueryApiConfig.fromMap(Map.of("K8SPACKET_API_PEER_TIMEOUT_MS", "0")))
+        .hasMessageContaining("K8SPACKET_API_PEER_TIMEOUT_MS");
   }
 
   @Test
@@ -127,7 +130,7 @@ class QueryApiConfigTest {
         "K8SPACKET_API_PORT", "K8SPACKET_API_WINDOW_MS", "K8SPACKET_API_MAX_PARAM_LENGTH",
         "K8SPACKET_API_RETRY_AFTER_SECONDS", "K8SPACKET_API_TOKEN", "K8SPACKET_API_TOKEN_FILE",
         "K8SPACKET_API_CORS_ORIGINS", "K8SPACKET_API_MAX_HEADER_BYTES", "K8SPACKET_API_QUERY_TIMEOUT_MS",
-        "K8SPACKET_API_MAX_THREADS", "K8SPACKET_API_MAX_CONNECTIONS");
+        "K8SPACKET_API_MAX_THREADS", "K8SPACKET_API_MAX_CONNECTIONS", "K8SPACKET_API_PEER_TIMEOUT_MS");
     assertThat(QueryApiConfig.settings()).allSatisfy(s -> assertThat(s.doc()).isNotBlank());
     assertThat(QueryApiConfig.settings()).filteredOn(s -> s.defaultValue().isEmpty())
         .extracting(QueryApiConfig.Setting::name)

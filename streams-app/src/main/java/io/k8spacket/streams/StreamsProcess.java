@@ -3,6 +3,7 @@ package io.k8spacket.streams;
 import io.javalin.Javalin;
 import io.k8spacket.query.QueryApiConfig;
 import io.k8spacket.query.QueryApp;
+import io.k8spacket.query.cluster.PeerClient;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.k8spacket.streams.metadata.FileMetadataSource;
@@ -10,18 +11,24 @@ import io.k8spacket.streams.metadata.KafkaMetadataPublisher;
 import io.k8spacket.streams.metadata.MetadataSource;
 import io.k8spacket.streams.metadata.k8s.KubernetesMetadataSource;
 import io.k8spacket.streams.metadata.k8s.KubernetesSourceOptions;
+import io.k8spacket.streams.query.ClusterEdgeReader;
+import io.k8spacket.streams.query.ClusterTlsReader;
+import io.k8spacket.streams.query.LocalShards;
+import io.k8spacket.streams.query.StoreOwners;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The streams process: the metadata source (the file in standalone mode, the Kubernetes API in a cluster, or
- * none), the Kafka Streams topology and the query API in one JVM. Cluster mode runs it from {@link StreamsMain}; standalone mode runs it next to the broker
- * and the agent.
+ * none), the Kafka Streams topology and the query API in one JVM. Cluster mode runs it from {@link StreamsMain};
+ * standalone mode runs it next to the broker and the agent.
  */
 public final class StreamsProcess implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StreamsProcess.class);
@@ -68,10 +75,28 @@ public final class StreamsProcess implements AutoCloseable {
     metadata.ifPresent(source -> source.start(publisher.orElseThrow()));
     StreamsRunner streams = new StreamsRunner(config, registry);
     streams.start();
-    Javalin api = QueryApp.create(streams.edgeReader(), streams.tlsReader(), registry, apiConfig)
-        .start(apiConfig.port());
+    Javalin api = queryApi(config, apiConfig, streams, registry).start(apiConfig.port());
     LOG.info("query API listening on port {}", api.port());
     return new StreamsProcess(publisher, metadata, kubernetes, streams, api);
+  }
+
+  /**
+   * The query API over this process's stores. A single instance (no {@code APPLICATION_SERVER}) reads its local
+   * stores and makes no HTTP hop. One of several reads its own partitions locally and asks its peers for
+   * theirs (cluster readers, summed answers), and serves its partitions to them on the internal routes.
+   */
+  static Javalin queryApi(StreamsAppConfig config, QueryApiConfig apiConfig, StreamsRunner streams,
+      PrometheusMeterRegistry registry) {
+    if (config.applicationServer().isEmpty()) {
+      return QueryApp.create(streams.edgeReader(), streams.tlsReader(), registry, apiConfig);
+    }
+    HostInfo self = HostInfo.buildFromEndpoint(config.applicationServer().get());
+    StoreOwners owners = streams.storeOwners(self);
+    LocalShards local = streams.localShards();
+    PeerClient peers = new PeerClient(Duration.ofMillis(apiConfig.peerTimeoutMs()), registry);
+    LOG.info("query API answers for all instances of {}; this one is {}", config.applicationId(), self);
+    return QueryApp.create(new ClusterEdgeReader(owners, local, peers), new ClusterTlsReader(owners, local, peers),
+        local, registry, apiConfig, Clock.systemUTC());
   }
 
   /**

@@ -3,6 +3,8 @@ package io.k8spacket.streams;
 import io.k8spacket.query.EdgeReader;
 import io.k8spacket.query.tls.TlsReader;
 import io.k8spacket.streams.query.EdgeStoreReader;
+import io.k8spacket.streams.query.LocalShards;
+import io.k8spacket.streams.query.StoreOwners;
 import io.k8spacket.streams.query.TlsStoreReader;
 import io.k8spacket.streams.topology.AppTopology;
 import io.k8spacket.streams.topology.ConnectionMetrics;
@@ -17,7 +19,10 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +45,7 @@ public final class StreamsRunner implements AutoCloseable {
 
   private final StreamsAppConfig config;
   private final KafkaStreams streams;
+  private final TopologyDescription topology;
   private final KafkaStreamsMetrics metrics;
   private final ReverseDnsCache reverseDns;
   private final ThreadFailurePolicy failurePolicy = new ThreadFailurePolicy(MAX_REPLACEMENTS, REPLACEMENT_WINDOW);
@@ -65,7 +71,9 @@ public final class StreamsRunner implements AutoCloseable {
     if (reverseDns != null) {
       props.put(ReverseDnsCache.CONFIG, reverseDns);
     }
-    this.streams = new KafkaStreams(AppTopology.buildTopology(config), props);
+    Topology built = AppTopology.buildTopology(config);
+    this.topology = built.describe();
+    this.streams = new KafkaStreams(built, props);
     this.streams.setStateListener(this::onStateChange);
     this.streams.setUncaughtExceptionHandler(this::onUncaught);
     this.metrics = new KafkaStreamsMetrics(streams);
@@ -124,14 +132,38 @@ public final class StreamsRunner implements AutoCloseable {
 
   /** Reads the edge store of this instance; throws StoreUnavailableException while it is not queryable. */
   public EdgeReader edgeReader() {
+    return edgeStoreReader();
+  }
+
+  private EdgeStoreReader edgeStoreReader() {
     return new EdgeStoreReader(streams, config.windowSize(), config.edgeRetention(), config.rollupWindowSize(),
         Clock.systemUTC());
   }
 
   /** Reads the TLS-session and certificate stores of this instance; throws StoreUnavailableException likewise. */
   public TlsReader tlsReader() {
+    return tlsStoreReader();
+  }
+
+  private TlsStoreReader tlsStoreReader() {
     return new TlsStoreReader(streams, config.windowSize(), config.tlsRetention(), config.rollupWindowSize(),
         Clock.systemUTC());
+  }
+
+  /**
+   * This instance's stores read partition by partition: what its peers ask for over the internal endpoints, and
+   * its own share of a cluster-wide read.
+   */
+  public LocalShards localShards() {
+    return new LocalShards(edgeStoreReader(), tlsStoreReader());
+  }
+
+  /**
+   * Which instance owns which partitions of each store, from this client's metadata; {@code self} is this
+   * instance's {@code application.server}.
+   */
+  public StoreOwners storeOwners(HostInfo self) {
+    return new StoreOwners(streams, topology, config.applicationId(), self);
   }
 
   /** Stops processing and releases the state directory; safe to call more than once. */

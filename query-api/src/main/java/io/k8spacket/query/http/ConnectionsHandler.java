@@ -3,6 +3,7 @@ package io.k8spacket.query.http;
 import io.javalin.http.Context;
 import io.k8spacket.query.EdgeQuery;
 import io.k8spacket.query.EdgeQueryService;
+import io.k8spacket.query.QueryContext;
 import io.k8spacket.query.QueryExecutor;
 import java.util.List;
 import java.util.Objects;
@@ -22,9 +23,11 @@ public final class ConnectionsHandler {
   /** Parses the query, aggregates within the query deadline, writes the rows. */
   public void list(Context ctx) {
     EdgeQuery query = params.edgeQuery(ctx::queryParam);
-    List<ConnectionJson> rows = executor.call(() -> queries.aggregate(query)).edges().stream()
+    QueryContext context = PartialAnswers.context(ctx);
+    List<ConnectionJson> rows = executor.call(() -> queries.aggregate(query, context)).edges().stream()
         .map(ConnectionJson::of)
         .toList();
+    PartialAnswers.report(ctx, context);
     ctx.json(rows);
   }
 }

@@ -1,8 +1,10 @@
 package io.k8spacket.query.http;
 
 import io.javalin.http.Context;
+import io.k8spacket.query.QueryContext;
 import io.k8spacket.query.QueryExecutor;
 import io.k8spacket.query.nodegraph.GraphFields;
+import io.k8spacket.query.nodegraph.NodeGraph;
 import io.k8spacket.query.nodegraph.NodeGraphService;
 import java.util.Map;
 import java.util.Objects;
@@ -29,10 +31,13 @@ public final class NodeGraphHandlers {
     ctx.json(GraphFields.of(params.statsType(ctx::queryParam)));
   }
 
-  /** The graph, computed within the query deadline. */
+  /** The graph, computed within the query deadline; a partial one says so in a header. */
   public void data(Context ctx) {
     var query = params.edgeQuery(ctx::queryParam);
     var stats = params.statsType(ctx::queryParam);
-    ctx.json(executor.call(() -> graphs.graph(query, stats)));
+    QueryContext context = PartialAnswers.context(ctx);
+    NodeGraph graph = executor.call(() -> graphs.graph(query, stats, context));
+    PartialAnswers.report(ctx, context);
+    ctx.json(graph);
   }
 }

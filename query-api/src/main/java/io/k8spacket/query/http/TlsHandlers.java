@@ -1,6 +1,7 @@
 package io.k8spacket.query.http;
 
 import io.javalin.http.Context;
+import io.k8spacket.query.QueryContext;
 import io.k8spacket.query.QueryExecutor;
 import io.k8spacket.query.TimeRange;
 import io.k8spacket.query.tls.TlsQueryService;
@@ -10,7 +11,8 @@ import java.util.Objects;
 
 /**
  * The TLS routes, compatible with the original's JSON API datasource: the connections table, one connection's
- * details, and the certificates by soonest expiry. {@code from}/{@code to} follow {@link QueryParams}.
+ * details, and the certificates by soonest expiry. {@code from}/{@code to} follow {@link QueryParams}. An
+ * answer that misses a peer's share says so in {@link PartialAnswers#HEADER}.
  */
 public final class TlsHandlers {
   private final TlsQueryService tls;
@@ -28,9 +30,11 @@ public final class TlsHandlers {
   /** {@code /tlsparser/api/data}: a JSON array, {@code []} when empty. */
   public void connections(Context ctx) {
     TimeRange range = params.range(ctx::queryParam);
-    List<TlsConnectionJson> rows = executor.call(() -> tls.connections(range)).stream()
+    QueryContext context = PartialAnswers.context(ctx);
+    List<TlsConnectionJson> rows = executor.call(() -> tls.connections(range, context)).stream()
         .map(TlsConnectionJson::of)
         .toList();
+    PartialAnswers.report(ctx, context);
     ctx.json(rows);
   }
 
@@ -38,7 +42,9 @@ public final class TlsHandlers {
   public void details(Context ctx) {
     String id = ctx.pathParam("id");
     TimeRange range = params.range(ctx::queryParam);
-    var details = executor.call(() -> tls.details(id, range));
+    QueryContext context = PartialAnswers.context(ctx);
+    var details = executor.call(() -> tls.details(id, range, context));
+    PartialAnswers.report(ctx, context);
     if (details.isEmpty()) {
       ErrorHandlers.notFound(ctx, "no TLS connection with id '" + id + "' in the range");
       return;
@@ -50,9 +56,11 @@ public final class TlsHandlers {
   public void certificates(Context ctx) {
     long nowMs = clock.millis();
     TimeRange range = params.range(ctx::queryParam);
-    List<CertificateJson> rows = executor.call(() -> tls.certificates(range)).stream()
+    QueryContext context = PartialAnswers.context(ctx);
+    List<CertificateJson> rows = executor.call(() -> tls.certificates(range, context)).stream()
         .map(c -> CertificateJson.of(c, nowMs))
         .toList();
+    PartialAnswers.report(ctx, context);
     ctx.json(rows);
   }
 }

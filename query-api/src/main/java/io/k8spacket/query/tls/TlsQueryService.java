@@ -1,5 +1,6 @@
 package io.k8spacket.query.tls;
 
+import io.k8spacket.query.QueryContext;
 import io.k8spacket.query.TimeRange;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -44,10 +45,18 @@ public final class TlsQueryService {
     this.reader = Objects.requireNonNull(reader, "reader");
   }
 
-  /** One row per (client IP, server IP, port, SNI) with a handshake in the range, sorted by those four. */
+  /** {@link #connections(TimeRange, QueryContext)} without credentials. */
   public List<TlsConnection> connections(TimeRange range) {
+    return connections(range, QueryContext.anonymous());
+  }
+
+  /**
+   * One row per (client IP, server IP, port, SNI) with a handshake in the range, sorted by those four; the
+   * reader reports missing instances in {@code context}.
+   */
+  public List<TlsConnection> connections(TimeRange range, QueryContext context) {
     Map<TlsConnectionId, List<TlsSessionSample>> byId = new LinkedHashMap<>();
-    for (TlsSessionSample s : reader.sessions(range.fromMs(), range.toMs())) {
+    for (TlsSessionSample s : reader.sessions(range.fromMs(), range.toMs(), context)) {
       if (range.overlaps(s.windowStartMs(), s.windowEndMs())) {
         byId.computeIfAbsent(TlsConnectionId.of(s), id -> new ArrayList<>()).add(s);
       }
@@ -58,14 +67,19 @@ public final class TlsQueryService {
     return rows;
   }
 
-  /** The row of {@code id} in the range and its certificate entry; empty when the id is unknown there. */
+  /** {@link #details(String, TimeRange, QueryContext)} without credentials. */
   public Optional<TlsDetails> details(String id, TimeRange range) {
+    return details(id, range, QueryContext.anonymous());
+  }
+
+  /** The row of {@code id} in the range and its certificate entry; empty when the id is unknown there. */
+  public Optional<TlsDetails> details(String id, TimeRange range, QueryContext context) {
     Optional<TlsConnectionId> wanted = TlsConnectionId.decode(id);
     if (wanted.isEmpty()) {
       return Optional.empty();
     }
     List<TlsSessionSample> samples = new ArrayList<>();
-    for (TlsSessionSample s : reader.sessions(range.fromMs(), range.toMs())) {
+    for (TlsSessionSample s : reader.sessions(range.fromMs(), range.toMs(), context)) {
       if (range.overlaps(s.windowStartMs(), s.windowEndMs()) && TlsConnectionId.of(s).equals(wanted.get())) {
         samples.add(s);
       }
@@ -75,17 +89,23 @@ public final class TlsQueryService {
     }
     TlsConnectionId key = wanted.get();
     Optional<CertificateView> certificate = reader.certificate(
-        CertificateKey.of(key.serverIp(), key.serverPort(), key.serverName().isEmpty() ? null : key.serverName()));
+        CertificateKey.of(key.serverIp(), key.serverPort(), key.serverName().isEmpty() ? null : key.serverName()),
+        context);
     return Optional.of(new TlsDetails(connection(key, samples), certificate));
+  }
+
+  /** {@link #certificates(TimeRange, QueryContext)} without credentials. */
+  public List<CertificateView> certificates(TimeRange range) {
+    return certificates(range, QueryContext.anonymous());
   }
 
   /**
    * Certificates with a chain that were seen in the range ({@code firstSeen < to} and {@code lastSeen >=
    * from}), soonest leaf expiry first, then by key.
    */
-  public List<CertificateView> certificates(TimeRange range) {
+  public List<CertificateView> certificates(TimeRange range, QueryContext context) {
     List<CertificateView> seen = new ArrayList<>();
-    for (CertificateView c : reader.certificates()) {
+    for (CertificateView c : reader.certificates(context)) {
       if (c.leaf() != null && c.firstSeenMs() < range.toMs() && c.lastSeenMs() >= range.fromMs()) {
         seen.add(c);
       }

@@ -1,5 +1,6 @@
 package io.k8spacket.query.tls;
 
+import io.k8spacket.query.QueryContext;
 import java.util.List;
 import java.util.Optional;
 
@@ -46,4 +47,22 @@ public interface TlsReader {
    * @throws io.k8spacket.query.StoreUnavailableException when the store cannot be queried now
    */
   List<CertificateView> certificates();
+
+  /**
+   * {@link #sessions(long, long)} on behalf of a query: a reader that asks other instances forwards the context's
+   * credentials and reports in it the instances that did not answer (as {@code EdgeReader} does).
+   */
+  default List<TlsSessionSample> sessions(long fromMs, long toMs, QueryContext context) {
+    return sessions(fromMs, toMs);
+  }
+
+  /** {@link #certificate(String)} on behalf of a query. */
+  default Optional<CertificateView> certificate(String key, QueryContext context) {
+    return certificate(key);
+  }
+
+  /** {@link #certificates()} on behalf of a query. */
+  default List<CertificateView> certificates(QueryContext context) {
+    return certificates();
+  }
 }

@@ -9,6 +9,7 @@ import io.k8spacket.query.Fixtures;
 import io.k8spacket.query.InMemoryEdgeReader;
 import io.k8spacket.query.QueryApiConfig;
 import io.k8spacket.query.QueryApp;
+import io.k8spacket.query.cluster.LocalPartitions;
 import io.k8spacket.query.tls.TlsReader;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -48,8 +49,13 @@ final class ApiServer implements AutoCloseable {
 
   /** Both readers and the given settings (a token, CORS origins, limits); {@link #reader} is null for others. */
   ApiServer(EdgeReader edges, TlsReader tls, QueryApiConfig config) {
+    this(edges, tls, null, config);
+  }
+
+  /** One instance of several: {@code local} (null for none) serves the internal routes peers call. */
+  ApiServer(EdgeReader edges, TlsReader tls, LocalPartitions local, QueryApiConfig config) {
     this.reader = edges instanceof InMemoryEdgeReader inMemory ? inMemory : null;
-    this.app = QueryApp.create(edges, tls, registry, config, Clock.fixed(NOW, ZoneOffset.UTC)).start(0);
+    this.app = QueryApp.create(edges, tls, local, registry, config, Clock.fixed(NOW, ZoneOffset.UTC)).start(0);
   }
 
   int port() {

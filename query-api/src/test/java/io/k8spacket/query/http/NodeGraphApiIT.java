@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.k8spacket.query.InMemoryEdgeReader;
+import io.k8spacket.query.nodegraph.GraphFields;
 import io.k8spacket.query.nodegraph.GraphFixtures;
 import io.k8spacket.query.nodegraph.NodeGraph;
 import io.k8spacket.query.nodegraph.StatsType;
@@ -58,18 +59,34 @@ class NodeGraphApiIT {
   @ParameterizedTest(name = "stats-type={0}")
   @CsvSource({"connection, CONNECTION", "bytes, BYTES", "duration, DURATION", "'', CONNECTION",
       "nonsense, CONNECTION"})
-  void fields_equal_the_originals_answer(String statsType, StatsType expected) throws IOException {
+  void fields_equal_the_originals_answer_plus_the_detail_fields(String statsType, StatsType expected)
+      throws IOException {
     HttpResponse<String> r = api.get("/nodegraph/api/graph/fields?namespace=&stats-type=" + statsType + "&"
         + RANGE);
 
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(contentType(r)).startsWith("application/json");
-    assertThat(json(r)).isEqualTo(GraphFixtures.originalFields(expected));
+    assertThat(GraphFixtures.withoutDetails(json(r))).isEqualTo(GraphFixtures.originalFields(expected));
+    assertThat(json(r)).isEqualTo(JSON.valueToTree(GraphFields.of(expected)));
   }
 
   @Test
   void fields_without_stats_type_are_the_connection_fields() throws IOException {
-    assertThat(json(api.get("/nodegraph/api/graph/fields"))).isEqualTo(GraphFixtures.originalFields(StatsType.CONNECTION));
+    assertThat(GraphFixtures.withoutDetails(json(api.get("/nodegraph/api/graph/fields"))))
+        .isEqualTo(GraphFixtures.originalFields(StatsType.CONNECTION));
+  }
+
+  @ParameterizedTest(name = "stats-type={0}")
+  @CsvSource({"connection", "bytes", "duration"})
+  void every_node_and_edge_carries_exactly_the_declared_fields_nulls_included(String statsType) {
+    JsonNode fields = json(api.get("/nodegraph/api/graph/fields?stats-type=" + statsType));
+    JsonNode g = json(api.get("/nodegraph/api/graph/data?stats-type=" + statsType + "&" + RANGE));
+    Set<String> nodeFields = declared(fields.get("nodes_fields"));
+    nodeFields.add("arc__3"); // sent as 0 and not declared, like the original
+    Set<String> edgeFields = declared(fields.get("edges_fields"));
+
+    assertThat(g.get("nodes")).isNotEmpty().allSatisfy(n -> assertThat(fieldNames(n)).isEqualTo(nodeFields));
+    assertThat(g.get("edges")).isNotEmpty().allSatisfy(e -> assertThat(fieldNames(e)).isEqualTo(edgeFields));
   }
 
   @Test
@@ -81,8 +98,8 @@ class NodeGraphApiIT {
     assertThat(contentType(r)).startsWith("application/json");
     JsonNode g = json(r);
     JsonNode web = node(g, "shop/web");
-    assertThat(fieldNames(web)).containsExactly("arc__1", "arc__2", "arc__3", "id", "mainStat", "secondaryStat",
-        "subTitle", "title");
+    assertThat(fieldNames(web)).containsExactly("arc__1", "arc__2", "arc__3", "detail__kind", "detail__namespace",
+        "detail__ports", "detail__tls", "id", "mainStat", "secondaryStat", "subTitle", "title");
     assertThat(web.get("title").asText()).isEqualTo("web");
     assertThat(web.get("subTitle").asText()).isEqualTo("shop");
     assertThat(web.get("mainStat").asText()).isEqualTo("all: 4");
@@ -91,7 +108,8 @@ class NodeGraphApiIT {
     assertThat(web.get("arc__2").asDouble()).isEqualTo(0.75);
     assertThat(node(g, "shop/frontend").get("mainStat").asText()).isEqualTo("all: N/A");
     JsonNode edge = g.get("edges").get(1);
-    assertThat(fieldNames(edge)).containsExactly("id", "mainStat", "secondaryStat", "source", "target");
+    assertThat(fieldNames(edge)).containsExactly("detail__ports", "detail__service", "detail__tls", "id", "mainStat",
+        "secondaryStat", "source", "target");
     assertThat(edge.get("id").asText()).isEqualTo("shop/frontend->shop/web");
     assertThat(edge.get("source").asText()).isEqualTo("shop/frontend");
     assertThat(edge.get("target").asText()).isEqualTo("shop/web");
@@ -177,6 +195,12 @@ class NodeGraphApiIT {
   void a_plus_is_decoded_as_a_space_and_percent_2b_as_a_plus() {
     assertThat(json(api.get("/nodegraph/api/graph/data?include=7d9f-a+1&" + RANGE)).get("edges")).isEmpty();
     assertThat(json(api.get("/nodegraph/api/graph/data?include=7d9f-a%2B1&" + RANGE)).get("edges")).hasSize(2);
+  }
+
+  private static Set<String> declared(JsonNode fields) {
+    Set<String> names = new TreeSet<>();
+    fields.forEach(f -> names.add(f.get("field_name").asText()));
+    return names;
   }
 
   private static Set<String> fieldNames(JsonNode n) {

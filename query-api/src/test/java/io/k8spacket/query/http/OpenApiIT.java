@@ -142,6 +142,15 @@ class OpenApiIT {
   }
 
   @Test
+  void data_routes_declare_the_partial_answer_header() {
+    for (String path : List.of(QueryApp.GRAPH_DATA, QueryApp.CONNECTIONS, QueryApp.TLS_DATA, QueryApp.TLS_DETAILS,
+        QueryApp.TLS_CERTIFICATES)) {
+      JsonNode headers = doc.at("/paths/" + pointer(path) + "/get/responses/200/headers");
+      assertThat(headers.has(PartialAnswers.HEADER)).as(path).isTrue();
+    }
+  }
+
+  @Test
   void metrics_declare_the_prometheus_text_type() {
     JsonNode content = doc.at("/paths/" + pointer(QueryApp.METRICS) + "/get/responses/200/content");
     assertThat(content.fieldNames()).toIterable().containsExactly(QueryApp.PROMETHEUS_TEXT);
@@ -178,10 +187,16 @@ class OpenApiIT {
     }
   }
 
-  /** The subset of JSON Schema the document uses: type, properties, required, additionalProperties, items, enum. */
+  /**
+   * The subset of JSON Schema the document uses: type, nullable, properties, required, additionalProperties,
+   * items, enum.
+   */
   private static void validate(JsonNode schema, JsonNode value, String where, List<String> errors) {
     schema = resolve(schema);
     String type = schema.path("type").asText();
+    if (value.isNull() && schema.path("nullable").asBoolean(false)) {
+      return;
+    }
     boolean ok = switch (type) {
       case "object" -> value.isObject();
       case "array" -> value.isArray();

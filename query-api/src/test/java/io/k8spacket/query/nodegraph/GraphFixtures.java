@@ -13,12 +13,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.k8spacket.query.InMemoryEdgeReader;
 import io.k8spacket.query.nodegraph.NodeGraph.Edge;
 import io.k8spacket.query.nodegraph.NodeGraph.Node;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -64,6 +68,34 @@ public final class GraphFixtures {
     try (InputStream in = GraphFixtures.class.getResourceAsStream(file)) {
       return new ObjectMapper().readTree(in);
     }
+  }
+
+  /**
+   * A fields answer without the {@code detail__*} entries this API adds: what must equal the original's
+   * ({@link #originalFields}).
+   */
+  public static JsonNode withoutDetails(JsonNode fields) {
+    ObjectNode copy = fields.deepCopy();
+    for (String list : List.of("edges_fields", "nodes_fields")) {
+      ArrayNode kept = copy.putArray(list);
+      fields.get(list).forEach(f -> {
+        if (!f.get("field_name").asText().startsWith("detail__")) {
+          kept.add(f);
+        }
+      });
+    }
+    return copy;
+  }
+
+  /** The {@code detail__*} entries of one list ({@code nodes_fields} or {@code edges_fields}) of a fields answer. */
+  public static List<JsonNode> details(JsonNode fields, String list) {
+    List<JsonNode> details = new ArrayList<>();
+    fields.get(list).forEach(f -> {
+      if (f.get("field_name").asText().startsWith("detail__")) {
+        details.add(f);
+      }
+    });
+    return details;
   }
 
   /** Grafana's node graph rules: unique node ids, edges between existing nodes, arcs in [0,1] summing to 0 or 1. */

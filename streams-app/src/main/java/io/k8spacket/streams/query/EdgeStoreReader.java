@@ -10,6 +10,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.kstream.Windowed;
 
@@ -38,6 +40,14 @@ public final class EdgeStoreReader implements EdgeReader {
   @Override
   public List<EdgeSample> edges(long fromMs, long toMs) {
     return stores.read(fromMs, toMs, EdgeStoreReader::sample);
+  }
+
+  /**
+   * The samples of the given partitions only, each of which must be an active, running task here (else
+   * {@link io.k8spacket.query.StoreUnavailableException}): this instance's share of a cluster-wide read.
+   */
+  public List<EdgeSample> edgesOf(Set<Integer> partitions, long fromMs, long toMs) {
+    return stores.read(fromMs, toMs, EdgeStoreReader::sample, Objects.requireNonNull(partitions, "partitions"));
   }
 
   static EdgeSample sample(Windowed<String> key, EdgeStats s) {

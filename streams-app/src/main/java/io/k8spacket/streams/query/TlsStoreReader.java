@@ -13,27 +13,25 @@ import io.k8spacket.streams.topology.TlsEnrichment;
 import io.k8spacket.streams.topology.TlsTopology;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreType;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 
 /**
  * {@link TlsReader} over this instance's partitions of the TLS-session window store and the certificate store
- * (interactive queries). Ranges are read as in {@link EdgeStoreReader} (fine windows, rollups for long ones); versions and cipher
- * suites are named with {@link TlsNames} ({@code ""} when no ServerHello was seen).
+ * (interactive queries). Ranges are read as in {@link EdgeStoreReader} (fine windows, rollups for long ones);
+ * versions and cipher suites are named with {@link TlsNames} ({@code ""} when no ServerHello was seen). The
+ * {@code …Of(partitions, …)} methods read named partitions only, for {@link LocalShards}.
  */
 public final class TlsStoreReader implements TlsReader {
   private final KafkaStreams streams;
@@ -57,31 +55,69 @@ public final class TlsStoreReader implements TlsReader {
     return sessions.read(fromMs, toMs, TlsStoreReader::sample);
   }
 
+  /**
+   * The session samples of the given partitions only, each an active, running task here (else
+   * {@link StoreUnavailableException}): this instance's share of a cluster-wide read.
+   */
+  public List<TlsSessionSample> sessionsOf(Set<Integer> partitions, long fromMs, long toMs) {
+    return sessions.read(fromMs, toMs, TlsStoreReader::sample, Objects.requireNonNull(partitions, "partitions"));
+  }
+
   @Override
   public Optional<CertificateView> certificate(String key) {
-    ReadOnlyKeyValueStore<String, Certificate> store =
-        store(TlsTopology.CERTIFICATE_STORE, QueryableStoreTypes.keyValueStore());
-    return read(TlsTopology.CERTIFICATE_STORE, () -> Optional.ofNullable(store.get(key)).map(c -> view(key, c)));
+    return certificatesOf(null, Objects.requireNonNull(key, "key")).stream().findFirst();
   }
 
   @Override
   public List<CertificateView> certificates() {
-    ReadOnlyKeyValueStore<String, Certificate> store =
-        store(TlsTopology.CERTIFICATE_STORE, QueryableStoreTypes.keyValueStore());
-    return read(TlsTopology.CERTIFICATE_STORE, () -> {
-      List<CertificateView> all = new ArrayList<>();
-      try (KeyValueIterator<String, Certificate> it = store.all()) {
-        it.forEachRemaining(kv -> all.add(view(kv.key, kv.value)));
-      }
-      return all;
-    });
+    return certificatesOf(null, null);
   }
 
-  private <T> T store(String name, QueryableStoreType<T> type) {
+  /**
+   * Every entry of the partitions (null: all local ones), each an active, running task here; with a {@code key}
+   * (not null), only that entry if one of them holds it.
+   */
+  public List<CertificateView> certificatesOf(Set<Integer> partitions, String key) {
+    if (key != null) {
+      List<CertificateView> found = new ArrayList<>();
+      for (ReadOnlyKeyValueStore<String, Certificate> store : certificateStores(partitions)) {
+        read(TlsTopology.CERTIFICATE_STORE, () -> Optional.ofNullable(store.get(key)).map(c -> view(key, c)))
+            .ifPresent(found::add);
+      }
+      return found;
+    }
+    List<CertificateView> all = new ArrayList<>();
+    for (ReadOnlyKeyValueStore<String, Certificate> store : certificateStores(partitions)) {
+      read(TlsTopology.CERTIFICATE_STORE, () -> {
+        try (KeyValueIterator<String, Certificate> it = store.all()) {
+          it.forEachRemaining(kv -> all.add(view(kv.key, kv.value)));
+        }
+        return all;
+      });
+    }
+    return all;
+  }
+
+  /** The certificate store over all local partitions (null), or one store per given partition. */
+  private List<ReadOnlyKeyValueStore<String, Certificate>> certificateStores(Set<Integer> partitions) {
+    StoreQueryParameters<ReadOnlyKeyValueStore<String, Certificate>> parameters =
+        StoreQueryParameters.fromNameAndType(TlsTopology.CERTIFICATE_STORE, QueryableStoreTypes.keyValueStore());
+    if (partitions == null) {
+      return List.of(store(parameters));
+    }
+    List<ReadOnlyKeyValueStore<String, Certificate>> stores = new ArrayList<>();
+    for (int p : partitions) {
+      stores.add(store(parameters.withPartition(p)));
+    }
+    return stores;
+  }
+
+  private <T> T store(StoreQueryParameters<T> parameters) {
     try {
-      return streams.store(StoreQueryParameters.fromNameAndType(name, type));
+      return streams.store(parameters);
     } catch (InvalidStateStoreException e) {
-      throw unavailable(name, e);
+      throw unavailable(parameters.storeName() + (parameters.partition() == null ? ""
+          : " partition " + parameters.partition()), e);
     }
   }
 

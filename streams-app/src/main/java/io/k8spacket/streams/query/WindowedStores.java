@@ -5,8 +5,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.BiFunction;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
@@ -48,26 +50,38 @@ final class WindowedStores<V> {
     }
   }
 
-  /** Every window the plan for {@code [fromMs, toMs)} names, mapped by {@code sample}. */
+  /** Every window the plan for {@code [fromMs, toMs)} names, of all local partitions, mapped by {@code sample}. */
   <S> List<S> read(long fromMs, long toMs, BiFunction<Windowed<String>, V, S> sample) {
+    return read(fromMs, toMs, sample, null);
+  }
+
+  /**
+   * The same, of the given partitions only (null: all local ones). Each partition must be hosted here as an
+   * active, running task, in both stores, or the read fails: a partition is read by its one owner or not at all.
+   */
+  <S> List<S> read(long fromMs, long toMs, BiFunction<Windowed<String>, V, S> sample, Set<Integer> partitions) {
     // the fine store keeps windows for its retention behind stream time; wall clock is close enough here
     long fineOldest = clock.millis() - fineRetentionMs + fineMs;
     WindowPlan plan = WindowPlan.of(fromMs, toMs, fineMs, rollupMs, fineOldest);
     List<S> samples = new ArrayList<>();
-    for (WindowPlan.Starts starts : plan.fine()) {
-      fetch(fineStore, starts, sample, samples);
-    }
-    for (WindowPlan.Starts starts : plan.rollup()) {
-      fetch(rollupStore, starts, sample, samples);
+    for (Integer partition : partitions == null ? Collections.<Integer>singleton(null) : partitions) {
+      for (WindowPlan.Starts starts : plan.fine()) {
+        fetch(fineStore, partition, starts, sample, samples);
+      }
+      for (WindowPlan.Starts starts : plan.rollup()) {
+        fetch(rollupStore, partition, starts, sample, samples);
+      }
     }
     return samples;
   }
 
-  private <S> void fetch(String name, WindowPlan.Starts starts, BiFunction<Windowed<String>, V, S> sample,
-      List<S> into) {
+  private <S> void fetch(String name, Integer partition, WindowPlan.Starts starts,
+      BiFunction<Windowed<String>, V, S> sample, List<S> into) {
     try {
-      ReadOnlyWindowStore<String, V> store = streams.store(StoreQueryParameters.fromNameAndType(name,
-          QueryableStoreTypes.windowStore()));
+      StoreQueryParameters<ReadOnlyWindowStore<String, V>> parameters = StoreQueryParameters.fromNameAndType(name,
+          QueryableStoreTypes.windowStore());
+      ReadOnlyWindowStore<String, V> store = streams.store(partition == null ? parameters
+          : parameters.withPartition(partition));
       try (KeyValueIterator<Windowed<String>, V> it = store.fetchAll(Instant.ofEpochMilli(starts.fromMs()),
           Instant.ofEpochMilli(starts.toMs() - 1))) {
         while (it.hasNext()) {
@@ -76,7 +90,8 @@ final class WindowedStores<V> {
         }
       }
     } catch (InvalidStateStoreException e) {
-      throw new StoreUnavailableException("store " + name + " is not queryable now: " + e.getMessage(), e);
+      throw new StoreUnavailableException("store " + name + (partition == null ? "" : " partition " + partition)
+          + " is not queryable now: " + e.getMessage(), e);
     }
   }
 }
