@@ -1,6 +1,7 @@
 package io.k8spacket.query;
 
 import io.javalin.Javalin;
+import io.javalin.http.staticfiles.Location;
 import io.javalin.http.ContentType;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpStatus;
@@ -46,6 +47,8 @@ public final class QueryApp {
   public static final String GRAPH_DATA = "/nodegraph/api/graph/data";
   public static final String CONNECTIONS = "/nodegraph/connections";
   public static final String METRICS = "/metrics";
+  /** Prefix of the WebJars the built-in page loads (open even with a token: no data in them). */
+  public static final String WEBJARS = "/webjars/";
   /** The original's TLS connections table (JSON API / Infinity datasource base URL). */
   public static final String TLS_DATA = "/tlsparser/api/data";
   /** One TLS connection's details and certificate. */
@@ -126,7 +129,12 @@ public final class QueryApp {
       cfg.requestLogger.http(metrics::record);
       cfg.routes.before(RequestGuards::readOnly);
       cfg.routes.before(cors::headers);
-      config.token().ifPresent(token -> cfg.routes.before(new BearerAuth(token, Set.of(HEALTH, METRICS))::check));
+      config.token().ifPresent(token -> cfg.routes.before(
+          new BearerAuth(token, Set.of(HEALTH, METRICS, "/", "/index.html", "/k8spacket.js", "/k8spacket.css"),
+              Set.of(WEBJARS))::check));
+      // the built-in page (classpath /public, at /) and its graph library (a WebJar): static, no data in them
+      cfg.staticFiles.add("/public", Location.CLASSPATH);
+      cfg.staticFiles.enableWebjars();
       cfg.routes.before(RequestGuards::wellFormedQuery);
       Map<String, Handler> routes = new LinkedHashMap<>();
       routes.put(HEALTH, nodeGraph::health);

@@ -9,7 +9,8 @@ import java.util.Set;
 
 /**
  * Before-handler that requires {@code Authorization: Bearer <token>} on every request except the open paths
- * (health and metrics) and {@code OPTIONS} (a browser's CORS preflight never carries credentials). The token is
+ * (health, metrics, the built-in page's static files), paths under the open prefixes (WebJars) and
+ * {@code OPTIONS} (a browser's CORS preflight never carries credentials). The token is
  * compared by {@link BearerToken#matches} in constant time; nothing here logs or echoes a header.
  *
  * <p>Open paths are compared with the request path as sent (one trailing slash ignored), so a path spelled
@@ -22,15 +23,24 @@ public final class BearerAuth {
 
   private final BearerToken token;
   private final Set<String> openPaths;
+  private final Set<String> openPrefixes;
 
   public BearerAuth(BearerToken token, Set<String> openPaths) {
+    this(token, openPaths, Set.of());
+  }
+
+  /** {@code openPrefixes} end with {@code /}; a path under one that climbs out ({@code ..}) is not open. */
+  public BearerAuth(BearerToken token, Set<String> openPaths, Set<String> openPrefixes) {
     this.token = Objects.requireNonNull(token, "token");
     this.openPaths = Set.copyOf(openPaths);
+    this.openPrefixes = Set.copyOf(openPrefixes);
   }
 
   /** Returns when the request may proceed, else throws {@link UnauthorizedException}. */
   public void check(Context ctx) {
-    if (ctx.method() == HandlerType.OPTIONS || openPaths.contains(withoutTrailingSlash(ctx.path()))) {
+    String path = ctx.path();
+    if (ctx.method() == HandlerType.OPTIONS || openPaths.contains(withoutTrailingSlash(path))
+        || (openPrefixes.stream().anyMatch(path::startsWith) && !path.contains(".."))) {
       return;
     }
     String header = ctx.header(Header.AUTHORIZATION);
