@@ -21,7 +21,8 @@ class StrimziIT {
   void every_topic_is_a_kafka_topic_with_its_partitions_and_retention_and_the_state_topics_are_compacted() {
     Map<String, Manifest> topics = topics(Helm.template());
     assertThat(topics).containsOnlyKeys("k8spacket.tcp.v1", "k8spacket.tls.v1", "k8spacket.metadata.v1",
-        "k8spacket.connections.v1", "k8spacket.tls-sessions.v1", "k8spacket.certificates.v1");
+        "k8spacket.connections.v1", "k8spacket.tls-sessions.v1", "k8spacket.certificates.v1",
+        "k8spacket.dead-letters.v1");
     topics.values().forEach(t -> {
       assertThat(t.string("apiVersion")).isEqualTo("kafka.strimzi.io/v1");
       assertThat(t.map("metadata.labels")).containsEntry("strimzi.io/cluster", "k8spacket");
@@ -34,7 +35,7 @@ class StrimziIT {
           .doesNotContainKey("retention.ms");
     }
     for (String appended : List.of("k8spacket.tcp.v1", "k8spacket.tls.v1", "k8spacket.connections.v1",
-        "k8spacket.tls-sessions.v1")) {
+        "k8spacket.tls-sessions.v1", "k8spacket.dead-letters.v1")) {
       assertThat(topics.get(appended).map("spec.config")).containsEntry("cleanup.policy", "delete")
           .containsKey("retention.ms");
     }
@@ -71,6 +72,7 @@ class StrimziIT {
         "topic:k8spacket.connections.v1:literal", List.of("Write", "Describe"),
         "topic:k8spacket.tls-sessions.v1:literal", List.of("Write", "Describe"),
         "topic:k8spacket.certificates.v1:literal", List.of("Write", "Describe"),
+        "topic:k8spacket.dead-letters.v1:literal", List.of("Write", "Describe"),
         "topic:" + APP + "-:prefix", List.of("All"),
         "group:" + APP + ":literal", List.of("All"),
         "transactionalId:" + APP + "-:prefix", List.of("Write", "Describe")));

@@ -31,6 +31,7 @@ public record AgentConfig(
     boolean ignoreLoopback,
     long producerBufferBytes,
     int producerMaxBlockMs,
+    int producerDeliveryTimeoutMs,
     Optional<Path> kafkaConfigFile,
     boolean tlsEnabled,
     String tlsTopic,
@@ -81,10 +82,17 @@ public record AgentConfig(
   private static final Setting<Boolean> IGNORE_LOOPBACK = setting("IGNORE_LOOPBACK", "true",
       "Skip connections on 127.0.0.0/8 and ::1 (never between pods).", Setting::bool);
   private static final Setting<Long> PRODUCER_BUFFER_BYTES = setting("PRODUCER_BUFFER_BYTES",
-      String.valueOf(32L * MIB), "Memory the Kafka producer may buffer while Kafka is away; beyond it events are"
-      + " dropped and counted.", text -> (long) intIn(text, MIB, Integer.MAX_VALUE));
-  private static final Setting<Integer> PRODUCER_MAX_BLOCK_MS = setting("PRODUCER_MAX_BLOCK_MS", "20",
-      "Longest a send may block the ring reader (metadata wait), ms.", text -> intIn(text, 0, 60_000));
+      String.valueOf(32L * MIB), "Encoded bytes of events kept while Kafka does not acknowledge them (outage);"
+      + " beyond it events are dropped and counted. The producer may use twice this plus 1 MiB of heap.",
+      text -> (long) intIn(text, MIB, Integer.MAX_VALUE / 4));
+  private static final Setting<Integer> PRODUCER_MAX_BLOCK_MS = setting("PRODUCER_MAX_BLOCK_MS", "0",
+      "Longest a ring reader may wait for room in PRODUCER_BUFFER_BYTES before it drops the event, ms; 0 = never"
+          + " waits (Kafka itself is waited for by a sender thread, never by the readers).",
+      text -> intIn(text, 0, 60_000));
+  private static final Setting<Integer> PRODUCER_DELIVERY_TIMEOUT_MS = setting("PRODUCER_DELIVERY_TIMEOUT_MS",
+      "600000", "How long a kept event waits for Kafka before it is dropped and counted, ms: the longest outage that"
+          + " loses nothing within PRODUCER_BUFFER_BYTES.",
+      text -> intIn(text, 60_000, 86_400_000));
   private static final Setting<Optional<Path>> KAFKA_CONFIG_FILE = setting("KAFKA_CONFIG_FILE", "",
       "Optional Java properties file merged into the producer config (TLS, SASL).",
       text -> text.isEmpty() ? Optional.empty() : Optional.of(Path.of(text)));
@@ -115,8 +123,8 @@ public record AgentConfig(
 
   private static final List<Setting<?>> ALL = List.of(KAFKA_BOOTSTRAP, TCP_TOPIC, NODE_NAME, HTTP_PORT, REPORT_INTERVAL_MS,
       RING_BYTES, POLL_INTERVAL_MS, POLL_BATCH, IGNORE_LOOPBACK, PRODUCER_BUFFER_BYTES, PRODUCER_MAX_BLOCK_MS,
-      KAFKA_CONFIG_FILE, TLS_ENABLED, TLS_TOPIC, TLS_INTERFACES, TLS_INTERFACE_POLL_MS, TLS_ATTACH, TLS_RING_BYTES,
-      TLS_KERNEL_FLOWS, TLS_KERNEL_FLOW_BUDGET_BYTES);
+      PRODUCER_DELIVERY_TIMEOUT_MS, KAFKA_CONFIG_FILE, TLS_ENABLED, TLS_TOPIC, TLS_INTERFACES, TLS_INTERFACE_POLL_MS,
+      TLS_ATTACH, TLS_RING_BYTES, TLS_KERNEL_FLOWS, TLS_KERNEL_FLOW_BUDGET_BYTES);
 
   /**
    * Reads every setting from {@code env}; missing or blank variables take their defaults.
@@ -127,7 +135,8 @@ public record AgentConfig(
     return new AgentConfig(KAFKA_BOOTSTRAP.parse(env), TCP_TOPIC.parse(env), NODE_NAME.parse(env),
         HTTP_PORT.parse(env), REPORT_INTERVAL_MS.parse(env), RING_BYTES.parse(env), POLL_INTERVAL_MS.parse(env),
         POLL_BATCH.parse(env), IGNORE_LOOPBACK.parse(env), PRODUCER_BUFFER_BYTES.parse(env),
-        PRODUCER_MAX_BLOCK_MS.parse(env), KAFKA_CONFIG_FILE.parse(env), TLS_ENABLED.parse(env),
+        PRODUCER_MAX_BLOCK_MS.parse(env), PRODUCER_DELIVERY_TIMEOUT_MS.parse(env), KAFKA_CONFIG_FILE.parse(env),
+        TLS_ENABLED.parse(env),
         TLS_TOPIC.parse(env), TLS_INTERFACES.parse(env), TLS_INTERFACE_POLL_MS.parse(env), TLS_ATTACH.parse(env),
         TLS_RING_BYTES.parse(env), TLS_KERNEL_FLOWS.parse(env), TLS_KERNEL_FLOW_BUDGET_BYTES.parse(env),
         TlsAssemblerConfig.fromEnv(env));

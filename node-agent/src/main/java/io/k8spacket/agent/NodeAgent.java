@@ -67,8 +67,8 @@ public final class NodeAgent implements AutoCloseable {
     }
     AgentMetrics metrics = new AgentMetrics();
     KafkaEventSink sink = new KafkaEventSink(config.kafkaBootstrap(), config.tcpTopic(), config.tlsTopic(),
-        config.nodeName(), config.producerBufferBytes(), config.producerMaxBlockMs(), extraProducerConfig(config),
-        metrics);
+        config.nodeName(), config.producerBufferBytes(), config.producerMaxBlockMs(),
+        config.producerDeliveryTimeoutMs(), extraProducerConfig(config), metrics);
     String[] topics = config.tlsEnabled()
         ? new String[] {config.tcpTopic(), config.tlsTopic()} : new String[] {config.tcpTopic()};
     if (!sink.awaitMetadata(METADATA_WAIT, topics)) {

@@ -26,7 +26,8 @@ class AgentConfigTest {
     assertThat(c.pollBatch()).isEqualTo(4096);
     assertThat(c.ignoreLoopback()).isTrue();
     assertThat(c.producerBufferBytes()).isEqualTo(32L << 20);
-    assertThat(c.producerMaxBlockMs()).isEqualTo(20);
+    assertThat(c.producerMaxBlockMs()).isZero();
+    assertThat(c.producerDeliveryTimeoutMs()).isEqualTo(600_000);
     assertThat(c.kafkaConfigFile()).isEmpty();
   }
 
@@ -43,7 +44,8 @@ class AgentConfigTest {
         Map.entry("K8SPACKET_AGENT_POLL_BATCH", "16"),
         Map.entry("K8SPACKET_AGENT_IGNORE_LOOPBACK", "FALSE"),
         Map.entry("K8SPACKET_AGENT_PRODUCER_BUFFER_BYTES", "2097152"),
-        Map.entry("K8SPACKET_AGENT_PRODUCER_MAX_BLOCK_MS", "0"),
+        Map.entry("K8SPACKET_AGENT_PRODUCER_MAX_BLOCK_MS", "20"),
+        Map.entry("K8SPACKET_AGENT_PRODUCER_DELIVERY_TIMEOUT_MS", "120000"),
         Map.entry("K8SPACKET_AGENT_KAFKA_CONFIG_FILE", "/etc/k8spacket/kafka.properties"),
         Map.entry("K8SPACKET_AGENT_TLS_ENABLED", "false"),
         Map.entry("K8SPACKET_AGENT_TLS_TOPIC", "tls.test"),
@@ -56,7 +58,7 @@ class AgentConfigTest {
         Map.entry("K8SPACKET_AGENT_TLS_MAX_FLOWS", "7")));
 
     assertThat(c).isEqualTo(new AgentConfig("kafka:9093", "tcp.test", "node-7", 0, 1000, 65536, 5, 16, false,
-        2097152, 0, Optional.of(Path.of("/etc/k8spacket/kafka.properties")), false, "tls.test", "^k8sp-t", 250,
+        2097152, 20, 120000, Optional.of(Path.of("/etc/k8spacket/kafka.properties")), false, "tls.test", "^k8sp-t", 250,
         AgentConfig.TlsAttach.TC, 131072, 99, 4096,
         TlsAssemblerConfig.fromEnv(Map.of("K8SPACKET_AGENT_TLS_MAX_FLOWS", "7"))));
     assertThat(c.tlsAssembly().maxFlows()).isEqualTo(7);
@@ -115,6 +117,7 @@ class AgentConfigTest {
         "K8SPACKET_AGENT_HTTP_PORT", "K8SPACKET_AGENT_REPORT_INTERVAL_MS", "K8SPACKET_AGENT_RING_BYTES",
         "K8SPACKET_AGENT_POLL_INTERVAL_MS", "K8SPACKET_AGENT_POLL_BATCH", "K8SPACKET_AGENT_IGNORE_LOOPBACK",
         "K8SPACKET_AGENT_PRODUCER_BUFFER_BYTES", "K8SPACKET_AGENT_PRODUCER_MAX_BLOCK_MS",
+        "K8SPACKET_AGENT_PRODUCER_DELIVERY_TIMEOUT_MS",
         "K8SPACKET_AGENT_KAFKA_CONFIG_FILE", "K8SPACKET_AGENT_TLS_ENABLED", "K8SPACKET_AGENT_TLS_TOPIC",
         "K8SPACKET_AGENT_TLS_INTERFACES", "K8SPACKET_AGENT_TLS_INTERFACE_POLL_MS", "K8SPACKET_AGENT_TLS_ATTACH",
         "K8SPACKET_AGENT_TLS_RING_BYTES", "K8SPACKET_AGENT_TLS_KERNEL_FLOWS",

@@ -134,7 +134,9 @@ public final class QueryApp {
               Set.of(WEBJARS))::check));
       // the built-in page (classpath /public, at /) and its graph library (a WebJar): static, no data in them
       cfg.staticFiles.add("/public", Location.CLASSPATH);
-      cfg.staticFiles.enableWebjars();
+      if (QueryApp.class.getClassLoader().getResource("META-INF/resources/webjars") != null) {
+        cfg.staticFiles.enableWebjars(); // Javalin refuses to start when no WebJar is on the classpath
+      }
       cfg.routes.before(RequestGuards::wellFormedQuery);
       Map<String, Handler> routes = new LinkedHashMap<>();
       routes.put(HEALTH, nodeGraph::health);

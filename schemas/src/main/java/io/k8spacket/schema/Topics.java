@@ -14,6 +14,8 @@ public final class Topics {
   public static final String TLS_SESSIONS = "k8spacket.tls-sessions.v1";
   /** Latest certificate chain per server endpoint and SNI, compacted, key = server IP:port|SNI. */
   public static final String CERTIFICATES = "k8spacket.certificates.v1";
+  /** Input records that could not be decoded, as they were (key, value), with the reason in headers. */
+  public static final String DEAD_LETTERS = "k8spacket.dead-letters.v1";
 
   private Topics() {}
 }

@@ -168,6 +168,7 @@ public final class StandaloneStack implements AutoCloseable {
     broker.createTopic(Topics.CONNECTIONS, PARTITIONS);
     broker.createTopic(Topics.TLS_SESSIONS, PARTITIONS);
     broker.createCompactedTopic(Topics.CERTIFICATES, PARTITIONS);
+    broker.createTopic(Topics.DEAD_LETTERS, PARTITIONS);
   }
 
   private static StreamsAppConfig streamsConfig(UpOptions options, Map<String, String> base,

@@ -13,6 +13,7 @@ import static io.k8spacket.streams.Settings.setting;
 
 import io.k8spacket.schema.Topics;
 import io.k8spacket.streams.topology.LogAndCountDeserializationHandler;
+import io.k8spacket.streams.topology.OversizedRecordGuard;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -74,6 +76,9 @@ public final class StreamsAppConfig {
       "Output topic of TLS handshakes with both ends named (key = client workload).");
   public static final Setting CERTIFICATES_TOPIC = setting("CERTIFICATES_TOPIC", Topics.CERTIFICATES,
       "Compacted output topic of the latest chain per server IP:port|SNI, with its client workloads.");
+  public static final Setting DEAD_LETTER_TOPIC = setting("DEAD_LETTER_TOPIC", Topics.DEAD_LETTERS,
+      "Topic that receives every input record that cannot be decoded (original key and value, headers with source "
+          + "topic, partition, offset and reason); must exist; none = such records are only logged and counted.");
   public static final Setting WINDOW_SIZE = setting("WINDOW_SIZE", "1m",
       "Size of the tumbling event-time windows of the edge store.");
   public static final Setting WINDOW_GRACE = setting("WINDOW_GRACE", "2m",
@@ -140,7 +145,8 @@ public final class StreamsAppConfig {
           + "namespace and workload labels only.");
 
   private static final List<Setting> SETTINGS = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR, TCP_TOPIC,
-      METADATA_TOPIC, CONNECTIONS_TOPIC, TLS_TOPIC, TLS_SESSIONS_TOPIC, CERTIFICATES_TOPIC, WINDOW_SIZE,
+      METADATA_TOPIC, CONNECTIONS_TOPIC, TLS_TOPIC, TLS_SESSIONS_TOPIC, CERTIFICATES_TOPIC, DEAD_LETTER_TOPIC,
+      WINDOW_SIZE,
       WINDOW_GRACE, EDGE_RETENTION, TLS_RETENTION, ROLLUP_WINDOW_SIZE, ROLLUP_RETENTION, CERTIFICATE_MAX_CLIENTS, PERSISTENT_THRESHOLD,
       METADATA_HISTORY_RETENTION, MATCH_RETENTION, TWIN_WAIT, REVERSE_DNS, REVERSE_DNS_CACHE_SIZE, REVERSE_DNS_TTL,
       METADATA_FILE, METADATA_FILE_POLL, METADATA_SOURCE, LEASE_NAMESPACE,
@@ -156,6 +162,7 @@ public final class StreamsAppConfig {
   private final String tlsTopic;
   private final String tlsSessionsTopic;
   private final String certificatesTopic;
+  private final Optional<String> deadLetterTopic;
   private final Duration windowSize;
   private final Duration windowGrace;
   private final Duration edgeRetention;
@@ -194,6 +201,7 @@ public final class StreamsAppConfig {
     tlsTopic = nonBlank(env, TLS_TOPIC);
     tlsSessionsTopic = nonBlank(env, TLS_SESSIONS_TOPIC);
     certificatesTopic = nonBlank(env, CERTIFICATES_TOPIC);
+    deadLetterTopic = Optional.of(raw(env, DEAD_LETTER_TOPIC)).filter(t -> !t.equalsIgnoreCase("none"));
     windowSize = positiveDuration(env, WINDOW_SIZE);
     windowGrace = duration(env, WINDOW_GRACE);
     edgeRetention = positiveDuration(env, EDGE_RETENTION);
@@ -266,7 +274,8 @@ public final class StreamsAppConfig {
   /**
    * The {@link Properties} for {@code KafkaStreams}: exactly-once v2, no default serdes (every step of the
    * topology names its serdes, so a forgotten one fails at startup instead of guessing), and undecodable input
-   * records logged, counted and skipped by {@link LogAndCountDeserializationHandler}.
+   * records logged, counted, sent to the dead-letter topic and skipped by
+   * {@link LogAndCountDeserializationHandler}.
    */
   public Properties streamsProperties() {
     Properties p = new Properties();
@@ -280,6 +289,10 @@ public final class StreamsAppConfig {
     p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, Integer.toString(numStandbyReplicas));
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         LogAndCountDeserializationHandler.class.getName());
+    deadLetterTopic.ifPresent(t -> p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, t));
+    // records too large to process are held back before they decode, so the handler above takes them
+    p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG),
+        OversizedRecordGuard.class.getName());
     // no global stores here; set only so Kafka Streams does not warn at every start
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
     applicationServer.ifPresent(s -> p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, s));
@@ -326,6 +339,9 @@ public final class StreamsAppConfig {
   public String tlsSessionsTopic() { return tlsSessionsTopic; }
 
   public String certificatesTopic() { return certificatesTopic; }
+
+  /** Where undecodable input records go; empty = nowhere (logged and counted only). */
+  public Optional<String> deadLetterTopic() { return deadLetterTopic; }
 
   public Duration windowSize() { return windowSize; }
 

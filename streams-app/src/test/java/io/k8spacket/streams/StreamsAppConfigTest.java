@@ -270,7 +270,7 @@ class StreamsAppConfigTest {
 
   @Test
   void settings_list_every_variable_once_with_a_doc() {
-    assertThat(StreamsAppConfig.settings()).hasSize(35)
+    assertThat(StreamsAppConfig.settings()).hasSize(36)
         .allSatisfy(s -> {
           assertThat(s.env()).startsWith("K8SPACKET_STREAMS_");
           assertThat(s.doc()).isNotBlank();

@@ -26,7 +26,7 @@ public final class AgentMetrics {
   private final Counter eventsSent = counter("k8spacket.agent.events.sent",
       "Events acknowledged by Kafka.");
   private final Counter sendFailures = counter("k8spacket.agent.send.failures",
-      "Events dropped because the producer could not buffer them or Kafka rejected them.");
+      "Events dropped: beyond the buffer bound, not acknowledged within the delivery timeout, or rejected by Kafka.");
   private final Counter decodeErrors = counter("k8spacket.agent.decode.errors",
       "Ring-buffer records that could not be decoded (unknown enum values, short records).");
   private final Counter progressReports = counter("k8spacket.agent.progress.reports",
@@ -137,7 +137,7 @@ public final class AgentMetrics {
   /** Exports how much the sink holds in memory. */
   public void bindSink(EventSink sink) {
     Gauge.builder("k8spacket.agent.producer.buffer.used.bytes", sink, EventSink::bufferedBytes)
-        .strongReference(true).description("Bytes the Kafka producer holds, not yet delivered.").register(registry);
+        .strongReference(true).description("Encoded bytes of events taken and not yet acknowledged by Kafka.").register(registry);
   }
 
   public void eventRead() {
