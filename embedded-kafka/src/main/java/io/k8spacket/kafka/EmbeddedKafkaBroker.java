@@ -12,8 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -42,12 +44,61 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private final Path dataDir;
   private final int port;
   private final KafkaRaftServer server;
+  /** Settings the broker's own admin client needs on the client listener; empty for a plaintext broker. */
+  private final Map<String, Object> adminSecurity;
   private boolean closed;
 
-  private EmbeddedKafkaBroker(Path dataDir, int port, KafkaRaftServer server) {
+  private EmbeddedKafkaBroker(Path dataDir, int port, KafkaRaftServer server, Map<String, Object> adminSecurity) {
     this.dataDir = dataDir;
     this.port = port;
     this.server = server;
+    this.adminSecurity = adminSecurity;
+  }
+
+  /**
+   * A secured broker's settings: clients connect over SASL_SSL with SCRAM-SHA-512 and the StandardAuthorizer
+   * enforces ACLs ({@code allow.everyone.if.no.acl.found=false}). The controller and inter-broker listeners (on
+   * 127.0.0.1) use SASL_PLAINTEXT with PLAIN and the admin's credentials. The admin is the only super user; its
+   * SCRAM credential is written when the storage is formatted, so it can create the other users' credentials
+   * ({@code Admin.alterUserScramCredentials}) and ACLs.
+   *
+   * @param keyStore the broker's key and certificate (for 127.0.0.1) in a PKCS12 file
+   * @param trustStore a PKCS12 file that trusts that certificate, for clients
+   */
+  public record Security(Path keyStore, String keyStorePassword, Path trustStore, String trustStorePassword,
+      String adminUser, String adminPassword) {
+    public static final String MECHANISM = "SCRAM-SHA-512";
+
+    public Security {
+      Objects.requireNonNull(keyStore, "keyStore");
+      Objects.requireNonNull(keyStorePassword, "keyStorePassword");
+      Objects.requireNonNull(trustStore, "trustStore");
+      Objects.requireNonNull(trustStorePassword, "trustStorePassword");
+      Objects.requireNonNull(adminUser, "adminUser");
+      Objects.requireNonNull(adminPassword, "adminPassword");
+      if (!adminUser.matches("[A-Za-z0-9._-]+") || adminPassword.contains("\"") || adminPassword.contains(",")
+          || adminPassword.contains("]")) {
+        throw new IllegalArgumentException("admin user must be [A-Za-z0-9._-]+ and its password free of \" , ]");
+      }
+    }
+
+    /** Client settings for {@code user}: SASL_SSL, SCRAM-SHA-512 and the trust store. */
+    public Map<String, Object> clientProperties(String user, String password) {
+      Map<String, Object> p = new HashMap<>();
+      p.put("security.protocol", "SASL_SSL");
+      p.put("sasl.mechanism", MECHANISM);
+      p.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+          + user + "\" password=\"" + password + "\";");
+      p.put("ssl.truststore.location", trustStore.toAbsolutePath().toString());
+      p.put("ssl.truststore.password", trustStorePassword);
+      p.put("ssl.truststore.type", "PKCS12");
+      return p;
+    }
+
+    /** {@link #clientProperties} of the admin (super user). */
+    public Map<String, Object> adminClientProperties() {
+      return clientProperties(adminUser, adminPassword);
+    }
   }
 
   /**
@@ -57,18 +108,39 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    * @throws PortInUseException when the port is taken
    */
   public static EmbeddedKafkaBroker start(Path dataDir, int port) {
+    return start(dataDir, port, null);
+  }
+
+  /**
+   * {@link #start(Path, int)} for a secured broker (see {@link Security}): its client listener on
+   * 127.0.0.1:{@code port} speaks SASL_SSL. {@link #createTopics} and the readiness check authenticate as the
+   * admin.
+   */
+  public static EmbeddedKafkaBroker startSecured(Path dataDir, int port, Security security) {
+    return start(dataDir, port, Objects.requireNonNull(security, "security"));
+  }
+
+  private static EmbeddedKafkaBroker start(Path dataDir, int port, Security security) {
     int brokerPort = port == 0 ? freePort() : requireFree(port);
     int controllerPort = freePort();
     try {
       Files.createDirectories(dataDir);
       Properties props = brokerProperties(dataDir, brokerPort, controllerPort);
+      List<String> formatArgs = List.of();
+      Map<String, Object> adminSecurity = Map.of();
+      if (security != null) {
+        secure(props, brokerPort, controllerPort, freePort(), security);
+        formatArgs = List.of("--add-scram", Security.MECHANISM + "=[name=" + security.adminUser() + ",password="
+            + security.adminPassword() + "]");
+        adminSecurity = security.adminClientProperties();
+      }
       Path logDir = dataDir.resolve("log");
       if (!Files.exists(logDir.resolve("meta.properties"))) {
-        format(dataDir, props);
+        format(dataDir, props, formatArgs);
       }
       KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
       server.startup();
-      EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir, brokerPort, server);
+      EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir, brokerPort, server, adminSecurity);
       broker.awaitReady();
       return broker;
     } catch (IOException e) {
@@ -142,7 +214,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   }
 
   private Admin admin() {
-    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+    Map<String, Object> config = new HashMap<>(adminSecurity);
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    return Admin.create(config);
   }
 
   private void awaitReady() {
@@ -183,14 +257,43 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     return p;
   }
 
-  private static void format(Path dataDir, Properties props) throws IOException {
+  /** Turns the plaintext properties into those of a secured broker (see {@link Security}). */
+  private static void secure(Properties p, int clientPort, int controllerPort, int internalPort, Security s) {
+    String plain = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + s.adminUser()
+        + "\" password=\"" + s.adminPassword() + "\" user_" + s.adminUser() + "=\"" + s.adminPassword() + "\";";
+    p.put("listeners", "CLIENT://127.0.0.1:" + clientPort + ",INTERNAL://127.0.0.1:" + internalPort
+        + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    p.put("advertised.listeners", "CLIENT://127.0.0.1:" + clientPort + ",INTERNAL://127.0.0.1:" + internalPort);
+    p.put("listener.security.protocol.map", "CLIENT:SASL_SSL,INTERNAL:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
+    p.put("inter.broker.listener.name", "INTERNAL");
+    p.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+    p.put("sasl.mechanism.controller.protocol", "PLAIN");
+    p.put("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
+    p.put("listener.name.controller.plain.sasl.jaas.config", plain);
+    p.put("listener.name.internal.sasl.enabled.mechanisms", "PLAIN");
+    p.put("listener.name.internal.plain.sasl.jaas.config", plain);
+    p.put("listener.name.client.sasl.enabled.mechanisms", Security.MECHANISM);
+    p.put("listener.name.client." + Security.MECHANISM.toLowerCase(java.util.Locale.ROOT) + ".sasl.jaas.config",
+        "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+    p.put("listener.name.client.ssl.keystore.location", s.keyStore().toAbsolutePath().toString());
+    p.put("listener.name.client.ssl.keystore.password", s.keyStorePassword());
+    p.put("listener.name.client.ssl.key.password", s.keyStorePassword());
+    p.put("listener.name.client.ssl.keystore.type", "PKCS12");
+    p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+    p.put("super.users", "User:" + s.adminUser());
+    p.put("allow.everyone.if.no.acl.found", "false");
+  }
+
+  private static void format(Path dataDir, Properties props, List<String> extraArgs) throws IOException {
     Path config = dataDir.resolve("server.properties");
     try (Writer w = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
       props.store(w, "written by k8spacket for formatting");
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int rc = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(),
-        "-c", config.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8));
+    List<String> args = new java.util.ArrayList<>(List.of("format", "-t", Uuid.randomUuid().toString(),
+        "-c", config.toString()));
+    args.addAll(extraArgs);
+    int rc = StorageTool.execute(args.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8));
     if (rc != 0) {
       throw new IllegalStateException("formatting Kafka storage in " + dataDir + " failed: " + out);
     }
