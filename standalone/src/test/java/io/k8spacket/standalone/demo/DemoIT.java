@@ -118,7 +118,7 @@ class DemoIT {
     {
 
       // 1. the graph shows the demo's workloads and who calls whom
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() ->
+      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() ->
           texts(browser.evaluate("k8spacket.cy ? k8spacket.cy.nodes().map(n => n.id()) : []")).containsAll(NODES));
       assertThat(texts(browser.evaluate("k8spacket.cy.edges().map(e => e.data('source') + '->' + e.data('target'))")))
           .containsAll(EDGES);
@@ -134,7 +134,7 @@ class DemoIT {
           .contains("api", "data/postgres", "data/redis", DemoCluster.EXPIRING_DOMAIN, "shop/frontend");
 
       // 3. the certificate list: the external site's chain, soonest expiry first, with who uses it
-      await().atMost(Duration.ofSeconds(60)).until(() -> browser.evaluate(
+      await().atMost(Duration.ofSeconds(120)).until(() -> browser.evaluate(
           "document.querySelectorAll('#cert-table tbody tr[data-sha256]').length").asInt() >= 2);
       JsonNode certificates = browser.evaluate("[...document.querySelectorAll('#cert-table tbody tr')]"
           + ".map(r => [...r.cells].map(c => c.innerText))");
@@ -200,14 +200,15 @@ class DemoIT {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     ExecutorService runner = Executors.newSingleThreadExecutor();
     try (PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
+      // --since 2m: a progress report of the long-lived connection from before is enough (one comes every 15 s)
       Observe observe = Observe.connect(ObserveOptions.parse(List.of("--bootstrap", demo.stack().bootstrapServers(),
-          "--output", "json", "--workload", "redis")), out);
+          "--output", "json", "--workload", "redis", "--since", "2m")), out);
       Future<?> running = runner.submit(() -> observe.run(() -> true));
       // made after observe started (from now on): it must still be printed
       int port = demo.cluster().pod("fe").call(() -> exchange(demo.cluster().pod("redis").ipv4(), 6379, 2000, 7000));
       List<JsonNode> seen = new ArrayList<>();
       try {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> {
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {
           seen.clear();
           for (String line : buffer.toString(StandardCharsets.UTF_8).split("\n")) {
             if (!line.isBlank()) {
