@@ -48,8 +48,7 @@ final class RingRecords {
   }
 
   /** {@code values[value - 1]}: C enums start at 1 so that a zeroed field is never valid. */
-  @SafeVarargs
-  static <E> E oneBased(byte value, String what, E... values) {
+  static <E> E oneBased(byte value, String what, E[] values) {
     int index = Byte.toUnsignedInt(value) - 1;
     if (index < 0 || index >= values.length) {
       throw new MalformedEventException(what + " " + Byte.toUnsignedInt(value));

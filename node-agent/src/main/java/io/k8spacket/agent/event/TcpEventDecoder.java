@@ -69,6 +69,11 @@ public final class TcpEventDecoder {
       new StructField("close_kind", OFFSET_CLOSE_KIND, 1),
       new StructField("_pad", OFFSET_PAD, 4));
 
+  /** {@code enum k8sp_observer} and {@code enum k8sp_close_kind} by value - 1 (one array, not one per event). */
+  private static final Observer[] OBSERVERS = {Observer.CLIENT, Observer.SERVER};
+  private static final CloseKind[] CLOSE_KINDS =
+      {CloseKind.NORMAL, CloseKind.RESET, CloseKind.NEVER_ESTABLISHED, CloseKind.OPEN};
+
   private final BootClock clock;
 
   public TcpEventDecoder(BootClock clock) {
@@ -97,10 +102,9 @@ public final class TcpEventDecoder {
         Short.toUnsignedInt(buffer.getShort(offset + OFFSET_CLIENT_PORT)),
         server,
         Short.toUnsignedInt(buffer.getShort(offset + OFFSET_SERVER_PORT)),
-        RingRecords.oneBased(buffer.get(offset + OFFSET_OBSERVER), "TCP event with unknown observer",
-            Observer.CLIENT, Observer.SERVER),
+        RingRecords.oneBased(buffer.get(offset + OFFSET_OBSERVER), "TCP event with unknown observer", OBSERVERS),
         RingRecords.oneBased(buffer.get(offset + OFFSET_CLOSE_KIND), "TCP event with unknown close kind",
-            CloseKind.NORMAL, CloseKind.RESET, CloseKind.NEVER_ESTABLISHED, CloseKind.OPEN),
+            CLOSE_KINDS),
         buffer.getLong(offset + OFFSET_BYTES_C2S),
         buffer.getLong(offset + OFFSET_BYTES_S2C),
         Integer.toUnsignedLong(buffer.getInt(offset + OFFSET_SEGS_C2S)),

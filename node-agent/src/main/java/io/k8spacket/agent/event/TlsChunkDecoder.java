@@ -20,6 +20,8 @@ import java.util.List;
  * {@link MalformedEventException}.
  */
 public final class TlsChunkDecoder {
+  /** {@code enum k8sp_tls_direction} by value - 1. */
+  private static final TlsChunk.Direction[] DIRECTIONS = {TlsChunk.Direction.INGRESS, TlsChunk.Direction.EGRESS};
   public static final int OFFSET_CAPTURED_NS = 0;
   public static final int OFFSET_SRC_ADDR = 8;
   public static final int OFFSET_DST_ADDR = 24;
@@ -84,7 +86,7 @@ public final class TlsChunkDecoder {
     }
     int addressBytes = RingRecords.addressBytes(buffer, offset + OFFSET_FAMILY, "TLS chunk");
     TlsChunk.Direction direction = RingRecords.oneBased(buffer.get(offset + OFFSET_DIRECTION),
-        "TLS chunk with unknown direction", TlsChunk.Direction.INGRESS, TlsChunk.Direction.EGRESS);
+        "TLS chunk with unknown direction", DIRECTIONS);
     InetAddress[] endpoints = RingRecords.endpoints(buffer, offset + OFFSET_SRC_ADDR, offset + OFFSET_DST_ADDR,
         addressBytes, "TLS chunk");
     int flags = Byte.toUnsignedInt(buffer.get(offset + OFFSET_FLAGS));

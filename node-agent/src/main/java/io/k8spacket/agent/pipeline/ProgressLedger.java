@@ -89,6 +89,9 @@ public final class ProgressLedger {
   }
 
   private TcpConnection publish(TcpConnection c) {
+    if (c.closeKind() != CloseKind.OPEN && open.isEmpty()) {
+      return c; // the common case: no socket has reported, nothing to look up
+    }
     SocketKey key = SocketKey.of(c);
     if (c.closeKind() != CloseKind.OPEN) {
       Published published = open.remove(key);

@@ -25,11 +25,6 @@ import org.apache.kafka.streams.kstream.Windowed;
 public final class EdgeStoreReader implements EdgeReader {
   private final WindowedStores<EdgeStats> stores;
 
-  /** Fine windows only. */
-  public EdgeStoreReader(KafkaStreams streams, Duration windowSize) {
-    this(streams, windowSize, Duration.ofDays(3650), Duration.ZERO, Clock.systemUTC());
-  }
-
   /** Fine windows kept for {@code fineRetention}, rollup windows of {@code rollupSize} (zero: none). */
   public EdgeStoreReader(KafkaStreams streams, Duration windowSize, Duration fineRetention, Duration rollupSize,
       Clock clock) {

@@ -37,11 +37,6 @@ public final class TlsStoreReader implements TlsReader {
   private final KafkaStreams streams;
   private final WindowedStores<TlsSessionStats> sessions;
 
-  /** Fine windows only. */
-  public TlsStoreReader(KafkaStreams streams, Duration windowSize) {
-    this(streams, windowSize, Duration.ofDays(3650), Duration.ZERO, Clock.systemUTC());
-  }
-
   /** Fine windows kept for {@code fineRetention}, rollup windows of {@code rollupSize} (zero: none). */
   public TlsStoreReader(KafkaStreams streams, Duration windowSize, Duration fineRetention, Duration rollupSize,
       Clock clock) {

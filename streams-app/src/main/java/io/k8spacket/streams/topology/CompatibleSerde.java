@@ -60,7 +60,9 @@ final class CompatibleSerde {
       try {
         return upgrade.apply(decoder.decode(bytes));
       } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException e) {
-        throw new SerializationException("not a " + type.getSimpleName() + " in Avro single-object encoding ("
+        String name = type.getSimpleName();
+        throw new SerializationException("not " + ("AEIOU".indexOf(name.charAt(0)) >= 0 ? "an " : "a ") + name
+            + " in Avro single-object encoding ("
             + bytes.length + " bytes): " + e.getMessage(), e);
       }
     });

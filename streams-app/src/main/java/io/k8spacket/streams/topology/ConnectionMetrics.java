@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Tags;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
@@ -45,6 +47,7 @@ public final class ConnectionMetrics {
 
   private final MeterRegistry registry;
   private final boolean podLabels;
+  private final ConcurrentMap<Tags, Meters> meters = new ConcurrentHashMap<>();
 
   public ConnectionMetrics(MeterRegistry registry, boolean podLabels) {
     this.registry = Objects.requireNonNull(registry, "registry");
@@ -53,24 +56,32 @@ public final class ConnectionMetrics {
 
   /** Observes one counted connection or progress report. */
   public void observe(Connection c) {
-    Tags tags = tags(c);
-    Counter.builder(BYTES).baseUnit("bytes").description("Application bytes of connections, counted once")
-        .tags(tags).tag("direction", "client_to_server").register(registry)
-        .increment(c.getBytesClientToServer());
-    Counter.builder(BYTES).baseUnit("bytes").description("Application bytes of connections, counted once")
-        .tags(tags).tag("direction", "server_to_client").register(registry)
-        .increment(c.getBytesServerToClient());
+    Meters m = meters.computeIfAbsent(tags(c), this::register);
+    m.bytesClientToServer().increment(c.getBytesClientToServer());
+    m.bytesServerToClient().increment(c.getBytesServerToClient());
     if (c.getCloseKind() == CloseKind.OPEN) {
       return;
     }
-    Counter.builder(CONNECTIONS).description("Connections closed, counted once").tags(tags).register(registry)
-        .increment();
+    m.connections().increment();
     if (c.getCloseKind() != CloseKind.NEVER_ESTABLISHED) {
-      DistributionSummary.builder(DURATION).baseUnit("seconds")
-          .description("Durations of established connections, in seconds")
-          .serviceLevelObjectives(DURATION_BUCKETS).tags(tags).register(registry)
-          .record(Math.max(0, c.getCloseTimeNs() - c.getOpenTimeNs()) / 1e9);
+      m.durations().record(Math.max(0, c.getCloseTimeNs() - c.getOpenTimeNs()) / 1e9);
     }
+  }
+
+  /** The meters of one label set, registered once (observe runs for every counted record). */
+  private record Meters(Counter bytesClientToServer, Counter bytesServerToClient, Counter connections,
+      DistributionSummary durations) {}
+
+  private Meters register(Tags tags) {
+    return new Meters(
+        Counter.builder(BYTES).baseUnit("bytes").description("Application bytes of connections, counted once")
+            .tags(tags).tag("direction", "client_to_server").register(registry),
+        Counter.builder(BYTES).baseUnit("bytes").description("Application bytes of connections, counted once")
+            .tags(tags).tag("direction", "server_to_client").register(registry),
+        Counter.builder(CONNECTIONS).description("Connections closed, counted once").tags(tags).register(registry),
+        DistributionSummary.builder(DURATION).baseUnit("seconds")
+            .description("Durations of established connections, in seconds")
+            .serviceLevelObjectives(DURATION_BUCKETS).tags(tags).register(registry));
   }
 
   private Tags tags(Connection c) {

@@ -390,6 +390,7 @@ public final class CountOnceProcessor implements Processor<String, Connection, S
 
   /** Key of the deadline index: ordered by deadline, so the due entries are one range. */
   private static String deadlineKey(long deadlineMs, String seenKey) {
-    return String.format("%019d %s", Math.max(0, deadlineMs), seenKey);
+    String digits = Long.toString(Math.max(0, deadlineMs)); // zero-padded to 19 digits: ordered as numbers
+    return "0".repeat(19 - digits.length()) + digits + " " + seenKey;
   }
 }
