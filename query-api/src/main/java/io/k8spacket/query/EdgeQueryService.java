@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeSet;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -30,6 +31,8 @@ import java.util.concurrent.CancellationException;
  *
  * <p>Samples through a Service sum apart from direct ones: the grouped edge carries the Service's group
  * ({@code shop/svc.web}). Under {@link GroupBy#SERVICE} the server side of such samples is that Service.
+ *
+ * <p>Each grouped edge lists the distinct server ports of its samples (the smallest {@value GroupedEdge#MAX_PORTS}).
  *
  * <p>A group's name is taken from its most recent sample (an IP reused by another pod shows the latest pod).
  */
@@ -78,12 +81,18 @@ public final class EdgeQueryService {
     }
     Map<String, Group> groups = latestGroups(samples, query.groupBy());
     Map<PairKey, EdgeTotals> sums = new LinkedHashMap<>();
+    Map<PairKey, TreeSet<Integer>> ports = new HashMap<>();
     for (EdgeSample s : samples) {
-      sums.merge(PairKey.of(s, query.groupBy()), EdgeTotals.of(s), EdgeTotals::plus);
+      PairKey pair = PairKey.of(s, query.groupBy());
+      sums.merge(pair, EdgeTotals.of(s), EdgeTotals::plus);
+      if (!s.serverPorts().isEmpty()) {
+        ports.computeIfAbsent(pair, k -> new TreeSet<>()).addAll(s.serverPorts());
+      }
     }
     List<GroupedEdge> edges = new ArrayList<>(sums.size());
     sums.forEach((k, totals) -> edges.add(new GroupedEdge(groups.get(k.src()), groups.get(k.dst()),
-        k.service() == null ? null : groups.get(k.service()), totals)));
+        k.service() == null ? null : groups.get(k.service()), totals,
+        List.copyOf(ports.getOrDefault(k, new TreeSet<>())))));
     edges.sort(BY_KEYS);
     return new EdgeAggregate(edges, Math.max(range.fromMs(), firstStart), Math.min(range.toMs(), lastEnd));
   }

@@ -8,8 +8,10 @@ import java.util.List;
  */
 public interface EdgeReader {
   /**
-   * Every sample whose window overlaps {@code [fromMs, toMs)} (windows are whole: a range is rounded out to
-   * window boundaries), in no particular order.
+   * The samples whose windows overlap {@code [fromMs, toMs)} (windows are whole: a range is rounded out to
+   * window boundaries), in no particular order. A reader may sum the windows of one edge into one sample whose
+   * window spans them (first start to last end, the endpoints of the latest), as the streams app's reader does:
+   * the sums a query makes are the same.
    *
    * @throws StoreUnavailableException when the store cannot be queried now (rebalancing, starting)
    */

@@ -1,5 +1,6 @@
 package io.k8spacket.query;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -9,12 +10,24 @@ import java.util.Objects;
  * @param service the group of the Service the clients connected to (key {@code ns/svc.name}, see
  *     {@link GroupBy#service}), null for direct connections; equal to {@code dst} when the server is that
  *     Service (no backend observed, or {@code group-by=service})
+ * @param serverPorts the distinct server ports of its connections, ascending, at most {@value #MAX_PORTS} (the
+ *     smallest)
  */
-public record GroupedEdge(Group src, Group dst, Group service, EdgeTotals totals) {
+public record GroupedEdge(Group src, Group dst, Group service, EdgeTotals totals, List<Integer> serverPorts) {
+  /** At most this many server ports are listed per edge. */
+  public static final int MAX_PORTS = 16;
+
   public GroupedEdge {
     Objects.requireNonNull(src, "src");
     Objects.requireNonNull(dst, "dst");
     Objects.requireNonNull(totals, "totals");
+    serverPorts = serverPorts == null ? List.of()
+        : serverPorts.stream().distinct().sorted().limit(MAX_PORTS).toList();
+  }
+
+  /** Without known server ports. */
+  public GroupedEdge(Group src, Group dst, Group service, EdgeTotals totals) {
+    this(src, dst, service, totals, List.of());
   }
 
   /** Direct connections, no Service. */

@@ -1,5 +1,7 @@
 package io.k8spacket.query;
 
+import java.util.List;
+
 import java.time.Instant;
 
 /** Endpoints and samples for tests: one-minute windows starting at {@link #T0} (2026-05-12T10:00:00Z). */
@@ -42,9 +44,17 @@ public final class Fixtures {
         maxMs, start + 30_000);
   }
 
+  /** The same sample with its connections' server ports. */
+  public static EdgeSample withPorts(EdgeSample s, Integer... ports) {
+    return new EdgeSample(s.windowStartMs(), s.windowEndMs(), s.client(), s.server(), s.service(), s.connCount(),
+        s.connPersistent(), s.bytesSent(), s.bytesReceived(), s.durationMsSum(), s.maxDurationMs(), s.lastSeenMs(),
+        List.of(ports));
+  }
+
   /** The same sample through Service {@code service}: the client connected to its ClusterIP. */
   public static EdgeSample through(EndpointView service, EdgeSample s) {
     return new EdgeSample(s.windowStartMs(), s.windowEndMs(), s.client(), s.server(), service, s.connCount(),
-        s.connPersistent(), s.bytesSent(), s.bytesReceived(), s.durationMsSum(), s.maxDurationMs(), s.lastSeenMs());
+        s.connPersistent(), s.bytesSent(), s.bytesReceived(), s.durationMsSum(), s.maxDurationMs(), s.lastSeenMs(),
+        s.serverPorts());
   }
 }

@@ -301,7 +301,9 @@ class StandaloneIT {
       String pair = "client_namespace=\"monitoring\",client_workload=\"prober\",server_namespace=\"data\","
           + "server_workload=\"db\"";
       await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-          .until(() -> prometheus.query("sum(k8spacket_connections_total{" + pair + "})").orElse(-1) == 3);
+          .until(() -> prometheus.query("sum(k8spacket_connections_total{" + pair + "})").orElse(-1) == 3
+              // two targets, scraped independently: wait for the agent's first scrape as well
+              && prometheus.query("sum(k8spacket_agent_events_read_total)").isPresent());
       assertThat(prometheus.query("sum(k8spacket_connection_bytes_total{" + pair
           + ",direction=\"client_to_server\"})")).hasValue(sent);
       assertThat(prometheus.query("sum(k8spacket_connection_bytes_total{" + pair

@@ -26,10 +26,10 @@ public record GraphFields(@JsonProperty("edges_fields") List<Field> edgesFields,
 
   /** The node details added to the original's fields, in every stats type (see {@link NodeGraph.Node}). */
   public static final List<Field> NODE_DETAILS = List.of(detail("namespace", "Namespace"),
-      detail("kind", "Kind"), detail("ports", "TLS server ports"), detail("tls", "TLS share of connections"));
+      detail("kind", "Kind"), detail("ports", "Server ports"), detail("tls", "TLS share of connections"));
   /** The edge details added to the original's fields, in every stats type (see {@link NodeGraph.Edge}). */
   public static final List<Field> EDGE_DETAILS = List.of(detail("service", "Service"),
-      detail("ports", "TLS server ports"), detail("tls", "TLS share of connections"));
+      detail("ports", "Server ports"), detail("tls", "TLS share of connections"));
 
   private static final List<Field> EDGE_FIELDS = concat(List.of(Field.string("id"), Field.string("source"),
       Field.string("target"), Field.string("mainStat"), Field.string("secondaryStat")), EDGE_DETAILS);

@@ -23,7 +23,7 @@ public record NodeGraph(List<Node> nodes, List<Edge> edges) {
    * @param namespace the group's namespace, null for nodes and unknown IPs
    * @param kind the workload kind ({@code Deployment}, {@code Pod} for a bare pod), or {@code Service},
    *     {@code Node}, {@code Namespace}, {@code Unknown}
-   * @param ports the server ports of the TLS handshakes it answered ({@code 443, 8443}), null when none
+   * @param ports the server ports of the connections it answered ({@code 443, 8443}), null when none
    * @param tls the share of its incoming connections that had a TLS handshake ({@code 75%}), null without
    *     incoming connections
    */
@@ -47,7 +47,7 @@ public record NodeGraph(List<Node> nodes, List<Edge> edges) {
    * A graph edge from {@code source} to {@code target} (node ids).
    *
    * @param service the Service(s) its connections went through ({@code shop/web}), null for direct ones
-   * @param ports the server ports of the TLS handshakes counted for it, null when none
+   * @param ports the server ports of its connections, null when none
    * @param tls the share of its connections that had a TLS handshake, null without connections
    */
   public record Edge(String id, String source, String target, String mainStat, String secondaryStat,

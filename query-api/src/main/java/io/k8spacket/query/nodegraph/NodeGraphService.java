@@ -32,8 +32,9 @@ import java.util.TreeSet;
  * Service's bytes are not counted twice.
  *
  * <p>Details: nodes carry their namespace and kind; nodes and edges the TLS share of their (incoming)
- * connections and the TLS server ports, from the TLS sessions of the same range ({@link TlsTally#perEdge}),
- * which follow the edges' totals through the drawing above; edges name the Services they went through.
+ * connections, from the TLS sessions of the same range ({@link TlsTally#perEdge}), and the server ports of those
+ * connections, both following the edges' totals through the drawing above; edges name the Services they went
+ * through.
  */
 public final class NodeGraphService {
   private final EdgeQueryService queries;
@@ -66,7 +67,7 @@ public final class NodeGraphService {
     TreeMap<String, Drawn> drawn = new TreeMap<>();
     for (int i = 0; i < aggregate.edges().size(); i++) {
       GroupedEdge e = aggregate.edges().get(i);
-      TlsTally tally = tallies.get(i);
+      TlsTally tally = tallies.get(i).withPorts(e.serverPorts());
       groups.putIfAbsent(e.src().key(), e.src());
       groups.putIfAbsent(e.dst().key(), e.dst());
       add(nodeSums, e.src(), new Sum(e.totals().bytesOnly(), TlsTally.NONE));

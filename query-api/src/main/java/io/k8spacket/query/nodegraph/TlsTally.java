@@ -18,8 +18,8 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * The TLS handshakes counted against a graph edge or node, and the server ports they went to: what its
- * {@code detail__tls} and {@code detail__ports} show. Handshakes are a {@code double} because a pair of groups
+ * The TLS handshakes counted against a graph edge or node, and the server ports of its connections and
+ * handshakes: what its {@code detail__tls} and {@code detail__ports} show. Handshakes are a {@code double} because a pair of groups
  * reached over more than one grouped edge shares its handshakes out (see {@link #perEdge}).
  */
 record TlsTally(double handshakes, SortedSet<Integer> ports) {
@@ -35,9 +35,20 @@ record TlsTally(double handshakes, SortedSet<Integer> ports) {
     return new TlsTally(handshakes + other.handshakes, all);
   }
 
-  /** The ports as {@code 443, 8443}; null when none were seen. */
+  /** The same handshakes with {@code more} server ports. */
+  TlsTally withPorts(Collection<Integer> more) {
+    if (more.isEmpty()) {
+      return this;
+    }
+    TreeSet<Integer> all = new TreeSet<>(ports);
+    all.addAll(more);
+    return new TlsTally(handshakes, all);
+  }
+
+  /** The ports as {@code 443, 8443}, at most the smallest {@value GroupedEdge#MAX_PORTS}; null when none. */
   String portsText() {
-    return ports.isEmpty() ? null : ports.stream().map(String::valueOf).collect(Collectors.joining(", "));
+    return ports.isEmpty() ? null
+        : ports.stream().limit(GroupedEdge.MAX_PORTS).map(String::valueOf).collect(Collectors.joining(", "));
   }
 
   /**

@@ -5,6 +5,7 @@ import static io.k8spacket.query.Fixtures.WEB_1;
 import static io.k8spacket.query.Fixtures.WEB_SVC;
 import static io.k8spacket.query.Fixtures.sample;
 import static io.k8spacket.query.Fixtures.through;
+import static io.k8spacket.query.Fixtures.withPorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,9 +20,9 @@ import org.junit.jupiter.api.Test;
 
 class PeerWireTest {
   @Test
-  void edge_samples_come_back_equal_with_and_without_a_service() {
+  void edge_samples_come_back_equal_with_and_without_a_service_or_ports() {
     List<EdgeSample> samples = List.of(sample(0, FE_1, WEB_1, 3, 1, 300, 900, 60, 40),
-        through(WEB_SVC, sample(1, FE_1, WEB_1, 1, 0, 1, 2, 3, 3)));
+        through(WEB_SVC, withPorts(sample(1, FE_1, WEB_1, 1, 0, 1, 2, 3, 3), 80, 443)));
 
     assertThat(PeerWire.read(PeerWire.write(samples), PeerWire.EDGES)).isEqualTo(samples);
   }
@@ -49,6 +50,16 @@ class PeerWireTest {
     String json = new String(PeerWire.write(List.of(sample(0, FE_1, WEB_1, 3, 1, 300, 900, 60, 40))),
         StandardCharsets.UTF_8).replace("\"connCount\"", "\"futureField\":[1,2],\"connCount\"");
 
+    assertThat(PeerWire.read(json.getBytes(StandardCharsets.UTF_8), PeerWire.EDGES))
+        .containsExactly(sample(0, FE_1, WEB_1, 3, 1, 300, 900, 60, 40));
+  }
+
+  @Test
+  void a_sample_from_a_peer_of_the_release_before_ports_reads_with_no_ports() {
+    String json = new String(PeerWire.write(List.of(withPorts(sample(0, FE_1, WEB_1, 3, 1, 300, 900, 60, 40), 443))),
+        StandardCharsets.UTF_8).replace(",\"serverPorts\":[443]", "");
+
+    assertThat(json).doesNotContain("serverPorts");
     assertThat(PeerWire.read(json.getBytes(StandardCharsets.UTF_8), PeerWire.EDGES))
         .containsExactly(sample(0, FE_1, WEB_1, 3, 1, 300, 900, 60, 40));
   }

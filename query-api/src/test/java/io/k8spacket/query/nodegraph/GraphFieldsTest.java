@@ -28,11 +28,11 @@ class GraphFieldsTest {
     assertThat(GraphFixtures.details(actual, "nodes_fields")).map(JsonNode::toString).containsExactly(
         "{\"field_name\":\"detail__namespace\",\"type\":\"string\",\"displayName\":\"Namespace\"}",
         "{\"field_name\":\"detail__kind\",\"type\":\"string\",\"displayName\":\"Kind\"}",
-        "{\"field_name\":\"detail__ports\",\"type\":\"string\",\"displayName\":\"TLS server ports\"}",
+        "{\"field_name\":\"detail__ports\",\"type\":\"string\",\"displayName\":\"Server ports\"}",
         "{\"field_name\":\"detail__tls\",\"type\":\"string\",\"displayName\":\"TLS share of connections\"}");
     assertThat(GraphFixtures.details(actual, "edges_fields")).map(JsonNode::toString).containsExactly(
         "{\"field_name\":\"detail__service\",\"type\":\"string\",\"displayName\":\"Service\"}",
-        "{\"field_name\":\"detail__ports\",\"type\":\"string\",\"displayName\":\"TLS server ports\"}",
+        "{\"field_name\":\"detail__ports\",\"type\":\"string\",\"displayName\":\"Server ports\"}",
         "{\"field_name\":\"detail__tls\",\"type\":\"string\",\"displayName\":\"TLS share of connections\"}");
     for (String list : List.of("nodes_fields", "edges_fields")) {
       int originals = original.get(list).size();

@@ -1,5 +1,6 @@
 package io.k8spacket.query.nodegraph;
 
+import static io.k8spacket.query.Fixtures.DNS;
 import static io.k8spacket.query.Fixtures.EXTERNAL;
 import static io.k8spacket.query.Fixtures.FE_1;
 import static io.k8spacket.query.Fixtures.FE_2;
@@ -7,6 +8,8 @@ import static io.k8spacket.query.Fixtures.MINUTE;
 import static io.k8spacket.query.Fixtures.T0;
 import static io.k8spacket.query.Fixtures.WEB_1;
 import static io.k8spacket.query.Fixtures.WEB_SVC;
+import static io.k8spacket.query.Fixtures.sample;
+import static io.k8spacket.query.Fixtures.withPorts;
 import static io.k8spacket.query.nodegraph.GraphFixtures.COREDNS;
 import static io.k8spacket.query.nodegraph.GraphFixtures.EXT;
 import static io.k8spacket.query.nodegraph.GraphFixtures.FRONTEND;
@@ -25,6 +28,7 @@ import com.google.re2j.Pattern;
 import io.k8spacket.query.EdgeQuery;
 import io.k8spacket.query.EdgeQueryService;
 import io.k8spacket.query.GroupBy;
+import io.k8spacket.query.InMemoryEdgeReader;
 import io.k8spacket.query.SampleFilter;
 import io.k8spacket.query.TimeRange;
 import io.k8spacket.query.nodegraph.NodeGraph.Edge;
@@ -81,6 +85,29 @@ class NodeGraphServiceTest {
         tuple("shop/frontend->shop/web", null, "443, 8443", "75%"),
         tuple("shop/web->kube-system/coredns", null, null, "0%"));
     GraphFixtures.assertInvariants(g);
+  }
+
+  @Test
+  void ports_are_the_server_ports_of_all_connections_united_over_windows_and_groups_with_the_tls_ones() {
+    InMemoryEdgeReader store = new InMemoryEdgeReader().add(
+        withPorts(sample(0, FE_1, WEB_1, 3, 1, 6000, 12000, 60, 40), 8080),
+        withPorts(sample(1, FE_2, WEB_1, 1, 0, 3000, 6000, 15, 15), 8080, 9090),
+        withPorts(sample(1, WEB_1, DNS, 8, 0, 1440, 2880, 16, 4), 53),
+        sample(2, FE_1, EXTERNAL, 2, 2, 36000, 184320, 30000, 20000)); // an earlier release's sample: no ports
+    InMemoryTlsReader tls = new InMemoryTlsReader().add(session(1, FE_2, WEB_1, 8443, "web", TLS13, AES128, 1));
+
+    NodeGraph g = new NodeGraphService(new EdgeQueryService(store), tls)
+        .graph(new EdgeQuery(RANGE, SampleFilter.NONE, GroupBy.WORKLOAD), StatsType.CONNECTION);
+
+    assertThat(g.edges()).extracting(Edge::id, Edge::ports).containsExactly(
+        tuple("shop/frontend->142.250.74.78", null),
+        tuple("shop/frontend->shop/web", "8080, 8443, 9090"),
+        tuple("shop/web->kube-system/coredns", "53"));
+    assertThat(g.nodes()).extracting(Node::id, Node::ports).containsExactly(
+        tuple(EXT, null),
+        tuple(COREDNS, "53"),
+        tuple(FRONTEND, null),
+        tuple(WEB, "8080, 8443, 9090"));
   }
 
   @Test

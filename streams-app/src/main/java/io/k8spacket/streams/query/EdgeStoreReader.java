@@ -19,8 +19,9 @@ import org.apache.kafka.streams.kstream.Windowed;
  * {@link EdgeReader} over this instance's partitions of the edge stores (interactive queries): the fine windows,
  * and the rollup windows for the whole rollup periods of long ranges ({@link WindowPlan}). A range
  * {@code [from, to)} is rounded out to whole fine windows: with 1-minute windows, {@code [10:00:30, 10:02:00)}
- * returns the windows starting 10:00 and 10:01; {@code [09:30, 12:10)} returns the 1-hour windows of 10:00 and
- * 11:00 and the minutes of 09:30–10:00 and 12:00–12:10.
+ * reads the windows starting 10:00 and 10:01; {@code [09:30, 12:10)} reads the 1-hour windows of 10:00 and
+ * 11:00 and the minutes of 09:30–10:00 and 12:00–12:10. The windows of each edge are summed into one sample
+ * spanning them ({@link EdgeMerge}).
  */
 public final class EdgeStoreReader implements EdgeReader {
   private final WindowedStores<EdgeStats> stores;
@@ -32,9 +33,10 @@ public final class EdgeStoreReader implements EdgeReader {
         ConnectionsTopology.EDGE_ROLLUP_STORE, rollupSize, clock);
   }
 
+  /** One sample per edge with windows in the range, summed over them ({@link EdgeMerge}). */
   @Override
   public List<EdgeSample> edges(long fromMs, long toMs) {
-    return stores.read(fromMs, toMs, EdgeStoreReader::sample);
+    return merged(fromMs, toMs, null);
   }
 
   /**
@@ -42,14 +44,20 @@ public final class EdgeStoreReader implements EdgeReader {
    * {@link io.k8spacket.query.StoreUnavailableException}): this instance's share of a cluster-wide read.
    */
   public List<EdgeSample> edgesOf(Set<Integer> partitions, long fromMs, long toMs) {
-    return stores.read(fromMs, toMs, EdgeStoreReader::sample, Objects.requireNonNull(partitions, "partitions"));
+    return merged(fromMs, toMs, Objects.requireNonNull(partitions, "partitions"));
+  }
+
+  private List<EdgeSample> merged(long fromMs, long toMs, Set<Integer> partitions) {
+    EdgeMerge merge = new EdgeMerge(fromMs, toMs);
+    stores.forEach(fromMs, toMs, partitions, merge::add);
+    return merge.samples();
   }
 
   static EdgeSample sample(Windowed<String> key, EdgeStats s) {
     EndpointView service = s.getService() == null ? null : view(s.getService());
     return new EdgeSample(key.window().start(), key.window().end(), view(s.getClient()), view(s.getServer()),
         service, s.getConnCount(), s.getConnPersistent(), s.getBytesClientToServer(), s.getBytesServerToClient(),
-        s.getDurationMsSum(), s.getMaxDurationMs(), s.getLastSeenMs());
+        s.getDurationMsSum(), s.getMaxDurationMs(), s.getLastSeenMs(), s.getServerPorts());
   }
 
   static EndpointView view(Endpoint e) {

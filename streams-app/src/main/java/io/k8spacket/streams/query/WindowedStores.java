@@ -9,6 +9,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
@@ -27,6 +29,9 @@ import org.apache.kafka.streams.state.ReadOnlyWindowStore;
  * @param <V> the stores' value type
  */
 final class WindowedStores<V> {
+  /** The thread's interrupt flag is checked every 1024 entries. */
+  private static final int INTERRUPT_CHECK_MASK = 1023;
+
   private final KafkaStreams streams;
   private final String fineStore;
   private final String rollupStore;
@@ -60,23 +65,34 @@ final class WindowedStores<V> {
    * active, running task, in both stores, or the read fails: a partition is read by its one owner or not at all.
    */
   <S> List<S> read(long fromMs, long toMs, BiFunction<Windowed<String>, V, S> sample, Set<Integer> partitions) {
-    // the fine store keeps windows for its retention behind stream time; wall clock is close enough here
-    long fineOldest = clock.millis() - fineRetentionMs + fineMs;
-    WindowPlan plan = WindowPlan.of(fromMs, toMs, fineMs, rollupMs, fineOldest);
     List<S> samples = new ArrayList<>();
-    for (Integer partition : partitions == null ? Collections.<Integer>singleton(null) : partitions) {
-      for (WindowPlan.Starts starts : plan.fine()) {
-        fetch(fineStore, partition, starts, sample, samples);
-      }
-      for (WindowPlan.Starts starts : plan.rollup()) {
-        fetch(rollupStore, partition, starts, sample, samples);
-      }
-    }
+    forEach(fromMs, toMs, partitions, (key, value) -> samples.add(sample.apply(key, value)));
     return samples;
   }
 
-  private <S> void fetch(String name, Integer partition, WindowPlan.Starts starts,
-      BiFunction<Windowed<String>, V, S> sample, List<S> into) {
+  /**
+   * Hands every window the plan for {@code [fromMs, toMs)} names, of the given partitions (null: all local ones),
+   * to {@code visit}, one entry at a time, so a reader can sum while it reads instead of holding every window.
+   *
+   * @throws CancellationException when the calling thread is interrupted (the query is past its deadline): the
+   *     store iteration stops at once
+   */
+  void forEach(long fromMs, long toMs, Set<Integer> partitions, BiConsumer<Windowed<String>, V> visit) {
+    // the fine store keeps windows for its retention behind stream time; wall clock is close enough here
+    long fineOldest = clock.millis() - fineRetentionMs + fineMs;
+    WindowPlan plan = WindowPlan.of(fromMs, toMs, fineMs, rollupMs, fineOldest);
+    for (Integer partition : partitions == null ? Collections.<Integer>singleton(null) : partitions) {
+      for (WindowPlan.Starts starts : plan.fine()) {
+        fetch(fineStore, partition, starts, visit);
+      }
+      for (WindowPlan.Starts starts : plan.rollup()) {
+        fetch(rollupStore, partition, starts, visit);
+      }
+    }
+  }
+
+  private void fetch(String name, Integer partition, WindowPlan.Starts starts,
+      BiConsumer<Windowed<String>, V> visit) {
     try {
       StoreQueryParameters<ReadOnlyWindowStore<String, V>> parameters = StoreQueryParameters.fromNameAndType(name,
           QueryableStoreTypes.windowStore());
@@ -84,9 +100,13 @@ final class WindowedStores<V> {
           : parameters.withPartition(partition));
       try (KeyValueIterator<Windowed<String>, V> it = store.fetchAll(Instant.ofEpochMilli(starts.fromMs()),
           Instant.ofEpochMilli(starts.toMs() - 1))) {
+        int read = 0;
         while (it.hasNext()) {
+          if ((++read & INTERRUPT_CHECK_MASK) == 0 && Thread.currentThread().isInterrupted()) {
+            throw new CancellationException("query interrupted while reading " + name);
+          }
           KeyValue<Windowed<String>, V> entry = it.next();
-          into.add(sample.apply(entry.key, entry.value));
+          visit.accept(entry.key, entry.value);
         }
       }
     } catch (InvalidStateStoreException e) {

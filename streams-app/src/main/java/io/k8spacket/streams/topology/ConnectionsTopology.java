@@ -9,7 +9,6 @@ import io.k8spacket.streams.StreamsAppConfig;
 import java.time.Duration;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TopologyConfig;
@@ -26,7 +25,6 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * The TCP topology, on one page: raw events in (progress reports of open connections and closes), each
@@ -171,9 +169,8 @@ public final class ConnectionsTopology {
       Duration retention, String name, StreamsAppConfig config) {
     byEdge.windowedBy(TimeWindows.ofSizeAndGrace(size, config.windowGrace()))
         .aggregate(EdgeAggregator::empty, new EdgeAggregator(config.persistentThreshold()), Named.as(name),
-            Materialized.<String, EdgeStats, WindowStore<Bytes, byte[]>>as(store)
-                .withKeySerde(Serdes.String()).withValueSerde(EdgeStatsSerde.create())
-                .withRetention(retention));
+            Materialized.<String, EdgeStats>as(WindowSegments.store(store, retention, size))
+                .withKeySerde(Serdes.String()).withValueSerde(EdgeStatsSerde.create()));
   }
 
   /**

@@ -26,7 +26,6 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * The TLS page: handshakes named at both ends as of their time (from the same versioned metadata table as the
@@ -165,9 +164,8 @@ public final class TlsTopology {
       String store, Duration retention, String name, StreamsAppConfig config) {
     bySession.windowedBy(TimeWindows.ofSizeAndGrace(size, config.windowGrace()))
         .aggregate(TlsSessionAggregator::empty, new TlsSessionAggregator(), Named.as(name),
-            Materialized.<String, TlsSessionStats, WindowStore<Bytes, byte[]>>as(store)
-                .withKeySerde(Serdes.String()).withValueSerde(AvroSerde.of(TlsSessionStats.class))
-                .withRetention(retention));
+            Materialized.<String, TlsSessionStats>as(WindowSegments.store(store, retention, size))
+                .withKeySerde(Serdes.String()).withValueSerde(AvroSerde.of(TlsSessionStats.class)));
   }
 
   /**

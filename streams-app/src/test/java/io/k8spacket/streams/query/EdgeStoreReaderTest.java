@@ -7,6 +7,7 @@ import io.k8spacket.avro.Endpoint;
 import io.k8spacket.avro.EndpointKind;
 import io.k8spacket.query.EdgeSample;
 import io.k8spacket.query.EndpointView;
+import java.util.List;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.kstream.internals.TimeWindow;
 import org.junit.jupiter.api.Test;
@@ -27,16 +28,16 @@ class EdgeStoreReaderTest {
   @Test
   void an_edge_through_a_service_maps_the_service_into_the_sample() {
     EdgeSample s = EdgeStoreReader.sample(KEY,
-        new EdgeStats(SHOP, API_1, 1L, 0L, 300L, 4000L, 2_000L, 2_000L, 67_000L, API_SVC));
+        new EdgeStats(SHOP, API_1, 1L, 0L, 300L, 4000L, 2_000L, 2_000L, 67_000L, API_SVC, List.of(8080, 8443)));
 
     assertThat(s).isEqualTo(new EdgeSample(60_000, 120_000, SHOP_VIEW, API_1_VIEW,
         new EndpointView("10.96.0.10", "api", "shop", "api", "Service", "service"), 1, 0, 300, 4000, 2_000, 2_000,
-        67_000));
+        67_000, List.of(8080, 8443)));
   }
 
   @Test
   void a_direct_edge_has_no_service() {
-    EdgeSample s = EdgeStoreReader.sample(KEY, new EdgeStats(SHOP, API_1, 1L, 0L, 3L, 4L, 5L, 5L, 67_000L, null));
+    EdgeSample s = EdgeStoreReader.sample(KEY, new EdgeStats(SHOP, API_1, 1L, 0L, 3L, 4L, 5L, 5L, 67_000L, null, List.of()));
 
     assertThat(s.service()).isNull();
     assertThat(s).isEqualTo(new EdgeSample(60_000, 120_000, SHOP_VIEW, API_1_VIEW, 1, 0, 3, 4, 5, 5, 67_000));

@@ -283,6 +283,16 @@ class ConnectionsTopologyTest {
   }
 
   @Test
+  void each_window_keeps_the_distinct_server_ports_of_its_connections_in_order() {
+    pipe(event(Observer.CLIENT, WEB, 40000, DB, 6432, T0 + 1_000, T0 + 2_000, 1, 2));
+    pipe(event(Observer.CLIENT, WEB, 40001, DB, 5432, T0 + 1_000, T0 + 3_000, 1, 2));
+    pipe(event(Observer.CLIENT, WEB, 40002, DB, 6432, T0 + 1_000, T0 + 4_000, 1, 2));
+    pipe(event(Observer.CLIENT, WEB, 40003, DB, 9187, T0 + 61_000, T0 + 62_000, 1, 2));
+
+    assertThat(harness.edgePorts()).containsExactly(List.of(5432, 6432), List.of(9187));
+  }
+
+  @Test
   void a_late_connection_within_the_grace_counts_in_its_window_and_one_beyond_the_grace_is_dropped() {
     // grace is 2 min: window [T0, T0+60s) accepts records until stream time passes T0+180s
     pipe(event(Observer.CLIENT, WEB, 41001, DB, 5432, T0 + 9_000, T0 + 10_000, 1, 10));

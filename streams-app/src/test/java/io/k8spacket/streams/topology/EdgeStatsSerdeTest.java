@@ -8,6 +8,7 @@ import io.k8spacket.avro.Endpoint;
 import io.k8spacket.avro.EndpointKind;
 import io.k8spacket.schema.AvroSerde;
 import java.nio.ByteBuffer;
+import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.generic.GenericData;
@@ -34,6 +35,23 @@ class EdgeStatsSerdeTest {
         {"name": "lastSeenMs", "type": "long", "doc": "latest close time in the window, ms since the epoch"}
        ]}""";
 
+  /** EdgeStats.avsc as released before the {@code serverPorts} field, verbatim. */
+  private static final String BEFORE_PORTS_AVSC = """
+      {"type": "record", "name": "EdgeStats", "namespace": "io.k8spacket.avro",
+       "doc": "Value of the windowed edge store: all connections from one client endpoint to one server endpoint (through one Service, or none) closed in one window.",
+       "fields": [
+        {"name": "client", "type": "Endpoint"},
+        {"name": "server", "type": "Endpoint"},
+        {"name": "connCount", "type": "long"},
+        {"name": "connPersistent", "type": "long", "doc": "connections that lasted longer than the persistent threshold"},
+        {"name": "bytesClientToServer", "type": "long"},
+        {"name": "bytesServerToClient", "type": "long"},
+        {"name": "durationMsSum", "type": "long"},
+        {"name": "maxDurationMs", "type": "long"},
+        {"name": "lastSeenMs", "type": "long", "doc": "latest close time in the window, ms since the epoch"},
+        {"name": "service", "type": ["null", "Endpoint"], "default": null, "doc": "the Service whose ClusterIP the clients connected to (Connection.service), null for direct connections"}
+       ]}""";
+
   private static final Endpoint WEB = new Endpoint("10.0.0.1", "web-1", "shop", "web", "Deployment",
       EndpointKind.POD, "node-1");
   private static final Endpoint DB = new Endpoint("10.0.0.2", "db-0", "shop", "db", "StatefulSet",
@@ -47,6 +65,40 @@ class EdgeStatsSerdeTest {
     Schema.Parser parser = new Schema.Parser();
     parser.parse(Endpoint.getClassSchema().toString());
     return parser.parse(BEFORE_SERVICE_AVSC);
+  }
+
+  private static Schema releasedBeforePorts() {
+    Schema.Parser parser = new Schema.Parser();
+    parser.parse(Endpoint.getClassSchema().toString());
+    return parser.parse(BEFORE_PORTS_AVSC);
+  }
+
+  @Test
+  void the_derived_schema_before_ports_has_the_released_schemas_fingerprint() {
+    assertThat(SchemaNormalization.parsingFingerprint64(EdgeStatsSerde.BEFORE_PORTS))
+        .isEqualTo(SchemaNormalization.parsingFingerprint64(releasedBeforePorts()));
+  }
+
+  @Test
+  void a_value_written_before_the_ports_field_reads_with_no_ports() throws Exception {
+    Schema old = releasedBeforePorts();
+    GenericRecord v = new GenericData.Record(old);
+    v.put("client", WEB);
+    v.put("server", DB);
+    v.put("connCount", 2L);
+    v.put("connPersistent", 0L);
+    v.put("bytesClientToServer", 10L);
+    v.put("bytesServerToClient", 20L);
+    v.put("durationMsSum", 30L);
+    v.put("maxDurationMs", 25L);
+    v.put("lastSeenMs", 1_778_580_030_500L);
+    v.put("service", DB_SVC);
+    ByteBuffer encoded = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), old).encode(v);
+    byte[] bytes = new byte[encoded.remaining()];
+    encoded.get(bytes);
+
+    assertThat(serde.deserializer().deserialize("edge-stats-changelog", bytes))
+        .isEqualTo(new EdgeStats(WEB, DB, 2L, 0L, 10L, 20L, 30L, 25L, 1_778_580_030_500L, DB_SVC, List.of()));
   }
 
   @Test
@@ -73,12 +125,12 @@ class EdgeStatsSerdeTest {
     encoded.get(bytes);
 
     assertThat(serde.deserializer().deserialize("edge-stats-changelog", bytes))
-        .isEqualTo(new EdgeStats(WEB, DB, 3L, 1L, 100L, 2000L, 60L, 40L, 1_778_580_030_500L, null));
+        .isEqualTo(new EdgeStats(WEB, DB, 3L, 1L, 100L, 2000L, 60L, 40L, 1_778_580_030_500L, null, List.of()));
   }
 
   @Test
   void current_values_round_trip_and_are_written_as_the_schemas_serde_writes_them() {
-    EdgeStats s = new EdgeStats(WEB, DB, 1L, 0L, 5L, 6L, 7L, 7L, 1_778_580_030_500L, DB_SVC);
+    EdgeStats s = new EdgeStats(WEB, DB, 1L, 0L, 5L, 6L, 7L, 7L, 1_778_580_030_500L, DB_SVC, List.of(5432, 8443));
 
     byte[] bytes = serde.serializer().serialize("t", s);
 
