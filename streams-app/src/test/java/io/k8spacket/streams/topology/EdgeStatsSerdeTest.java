@@ -7,6 +7,8 @@ import io.k8spacket.avro.EdgeStats;
 import io.k8spacket.avro.Endpoint;
 import io.k8spacket.avro.EndpointKind;
 import io.k8spacket.schema.AvroSerde;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.apache.avro.Schema;
@@ -80,22 +82,8 @@ class EdgeStatsSerdeTest {
   }
 
   @Test
-  void a_value_written_before_the_ports_field_reads_with_no_ports() throws Exception {
-    Schema old = releasedBeforePorts();
-    GenericRecord v = new GenericData.Record(old);
-    v.put("client", WEB);
-    v.put("server", DB);
-    v.put("connCount", 2L);
-    v.put("connPersistent", 0L);
-    v.put("bytesClientToServer", 10L);
-    v.put("bytesServerToClient", 20L);
-    v.put("durationMsSum", 30L);
-    v.put("maxDurationMs", 25L);
-    v.put("lastSeenMs", 1_778_580_030_500L);
-    v.put("service", DB_SVC);
-    ByteBuffer encoded = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), old).encode(v);
-    byte[] bytes = new byte[encoded.remaining()];
-    encoded.get(bytes);
+  void a_value_written_before_the_ports_field_reads_with_no_ports() {
+    byte[] bytes = encode(releasedBeforePorts(), DB_SVC, 2L, 0L, 10L, 20L, 30L, 25L, 1_778_580_030_500L);
 
     assertThat(serde.deserializer().deserialize("edge-stats-changelog", bytes))
         .isEqualTo(new EdgeStats(WEB, DB, 2L, 0L, 10L, 20L, 30L, 25L, 1_778_580_030_500L, DB_SVC, List.of()));
@@ -108,24 +96,37 @@ class EdgeStatsSerdeTest {
   }
 
   @Test
-  void a_value_written_before_the_service_field_reads_with_a_null_service() throws Exception {
-    Schema old = releasedBeforeService();
-    GenericRecord v = new GenericData.Record(old);
-    v.put("client", WEB);
-    v.put("server", DB);
-    v.put("connCount", 3L);
-    v.put("connPersistent", 1L);
-    v.put("bytesClientToServer", 100L);
-    v.put("bytesServerToClient", 2000L);
-    v.put("durationMsSum", 60L);
-    v.put("maxDurationMs", 40L);
-    v.put("lastSeenMs", 1_778_580_030_500L);
-    ByteBuffer encoded = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), old).encode(v);
-    byte[] bytes = new byte[encoded.remaining()];
-    encoded.get(bytes);
+  void a_value_written_before_the_service_field_reads_with_a_null_service() {
+    byte[] bytes = encode(releasedBeforeService(), null, 3L, 1L, 100L, 2000L, 60L, 40L, 1_778_580_030_500L);
 
     assertThat(serde.deserializer().deserialize("edge-stats-changelog", bytes))
         .isEqualTo(new EdgeStats(WEB, DB, 3L, 1L, 100L, 2000L, 60L, 40L, 1_778_580_030_500L, null, List.of()));
+  }
+
+  /** WEB -> DB stats in single-object encoding of the earlier schema {@code old} (service only if it has one). */
+  private static byte[] encode(Schema old, Endpoint service, long conn, long persistent, long c2s, long s2c,
+      long durationSum, long maxDuration, long lastSeen) {
+    GenericRecord v = new GenericData.Record(old);
+    v.put("client", WEB);
+    v.put("server", DB);
+    v.put("connCount", conn);
+    v.put("connPersistent", persistent);
+    v.put("bytesClientToServer", c2s);
+    v.put("bytesServerToClient", s2c);
+    v.put("durationMsSum", durationSum);
+    v.put("maxDurationMs", maxDuration);
+    v.put("lastSeenMs", lastSeen);
+    if (old.getField("service") != null) {
+      v.put("service", service);
+    }
+    try {
+      ByteBuffer encoded = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), old).encode(v);
+      byte[] bytes = new byte[encoded.remaining()];
+      encoded.get(bytes);
+      return bytes;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Test
