@@ -5,12 +5,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.k8spacket.avro.AddressFamily;
 import io.k8spacket.avro.CloseKind;
+import io.k8spacket.avro.EdgeStats;
+import io.k8spacket.avro.Endpoint;
+import io.k8spacket.avro.EndpointKind;
 import io.k8spacket.avro.Observer;
 import io.k8spacket.avro.TcpConnectionEvent;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificData;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +67,66 @@ class AvroSerdeTest {
     assertThatThrownBy(() -> serde.decode(new byte[] {1, 2, 3}))
         .isInstanceOf(SerializationException.class)
         .hasMessageStartingWith("not a TcpConnectionEvent in Avro single-object encoding (3 bytes)");
+  }
+
+  @Test
+  void bytes_are_those_of_avros_own_single_object_encoder_both_ways() throws Exception {
+    BinaryMessageEncoder<TcpConnectionEvent> avro = new BinaryMessageEncoder<>(SpecificData.get(),
+        TcpConnectionEvent.getClassSchema());
+    ByteBuffer buffer = avro.encode(sample());
+    byte[] avroBytes = new byte[buffer.remaining()];
+    buffer.get(avroBytes);
+
+    assertThat(serde.encode(sample())).isEqualTo(avroBytes);
+    assertThat(serde.decode(avroBytes)).isEqualTo(sample());
+  }
+
+  @Test
+  void a_value_of_a_registered_earlier_schema_is_resolved_to_the_current_class_and_others_are_refused() {
+    // edge stats as written before serverPorts existed: read with its default, []
+    Schema earlier = withoutFields(EdgeStats.getClassSchema(), "serverPorts");
+    Endpoint web = new Endpoint("10.0.0.1", "web-1", "shop", "web", "Deployment", EndpointKind.POD, "node-1");
+    Endpoint db = new Endpoint("10.0.0.2", "db-0", "shop", "db", "StatefulSet", EndpointKind.POD, "node-1");
+    GenericRecord old = new GenericData.Record(earlier);
+    old.put("client", web);
+    old.put("server", db);
+    for (String counter : new String[] {"connCount", "connPersistent", "bytesClientToServer", "bytesServerToClient",
+        "durationMsSum", "maxDurationMs", "lastSeenMs"}) {
+      old.put(counter, 7L);
+    }
+    byte[] oldBytes = encodeGeneric(earlier, old);
+
+    assertThat(AvroSerde.of(EdgeStats.class, earlier).decode(oldBytes))
+        .isEqualTo(new EdgeStats(web, db, 7L, 7L, 7L, 7L, 7L, 7L, 7L, null, List.of()));
+    assertThatThrownBy(() -> AvroSerde.of(EdgeStats.class).decode(oldBytes))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageStartingWith("not an EdgeStats in Avro single-object encoding (" + oldBytes.length
+            + " bytes): unknown schema fingerprint ");
+  }
+
+  @Test
+  void a_truncated_body_is_refused() {
+    byte[] bytes = serde.encode(sample());
+    assertThatThrownBy(() -> serde.decode(Arrays.copyOf(bytes, 14))).isInstanceOf(SerializationException.class)
+        .hasMessageStartingWith("not a TcpConnectionEvent in Avro single-object encoding (14 bytes)");
+  }
+
+  private static Schema withoutFields(Schema schema, String... names) {
+    java.util.Set<String> dropped = java.util.Set.of(names);
+    return Schema.createRecord(schema.getName(), schema.getDoc(), schema.getNamespace(), false,
+        schema.getFields().stream().filter(f -> !dropped.contains(f.name()))
+            .map(f -> new Schema.Field(f, f.schema())).toList());
+  }
+
+  private static byte[] encodeGeneric(Schema schema, GenericRecord value) {
+    try {
+      ByteBuffer buffer = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), schema).encode(value);
+      byte[] bytes = new byte[buffer.remaining()];
+      buffer.get(bytes);
+      return bytes;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   static TcpConnectionEvent sample() {

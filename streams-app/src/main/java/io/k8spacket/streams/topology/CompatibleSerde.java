@@ -3,18 +3,13 @@ package io.k8spacket.streams.topology;
 import io.k8spacket.avro.Connection;
 import io.k8spacket.avro.TcpConnectionEvent;
 import io.k8spacket.schema.AvroSerde;
-import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
-import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
-import org.apache.avro.message.BinaryMessageDecoder;
-import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -47,25 +42,9 @@ final class CompatibleSerde {
 
   /** As {@link #of(Class, Schema...)}, then passes each value read through {@code upgrade}. */
   static <T extends SpecificRecord> Serde<T> of(Class<T> type, UnaryOperator<T> upgrade, Schema... earlier) {
-    AvroSerde<T> current = AvroSerde.of(type);
-    BinaryMessageDecoder<T> decoder = new BinaryMessageDecoder<>(SpecificData.get(),
-        SpecificData.get().getSchema(type));
-    for (Schema schema : earlier) {
-      decoder.addSchema(schema);
-    }
-    return Serdes.serdeFrom(current.serializer(), (topic, bytes) -> {
-      if (bytes == null) {
-        return null;
-      }
-      try {
-        return upgrade.apply(decoder.decode(bytes));
-      } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException e) {
-        String name = type.getSimpleName();
-        throw new SerializationException("not " + ("AEIOU".indexOf(name.charAt(0)) >= 0 ? "an " : "a ") + name
-            + " in Avro single-object encoding ("
-            + bytes.length + " bytes): " + e.getMessage(), e);
-      }
-    });
+    AvroSerde<T> serde = AvroSerde.of(type, earlier);
+    return Serdes.serdeFrom(serde.serializer(), (topic, bytes) -> bytes == null ? null
+        : upgrade.apply(serde.decode(bytes)));
   }
 
   /** {@code schema} as it was before {@code CloseKind} had {@code OPEN}: every other name, field and symbol kept. */
