@@ -14,6 +14,8 @@ import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.message.BadHeaderException;
+import org.apache.avro.message.MissingSchemaException;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
@@ -108,7 +110,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
       return null;
     }
     if (bytes.length < HEADER || bytes[0] != MARKER_0 || bytes[1] != MARKER_1) {
-      throw refused(bytes, "no single-object marker C3 01");
+      throw refused(bytes, new BadHeaderException("no single-object marker C3 01"));
     }
     long writerFingerprint = 0;
     for (int i = 7; i >= 0; i--) {
@@ -116,7 +118,8 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     }
     DatumReader<T> reader = readers.get(writerFingerprint);
     if (reader == null) {
-      throw refused(bytes, "unknown schema fingerprint " + Long.toHexString(writerFingerprint));
+      throw refused(bytes, new MissingSchemaException("unknown schema fingerprint "
+          + Long.toHexString(writerFingerprint)));
     }
     try {
       BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, HEADER, bytes.length - HEADER,
@@ -124,14 +127,15 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
       DECODER.set(decoder);
       return reader.read(null, decoder);
     } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException e) {
-      throw refused(bytes, e.getMessage());
+      throw refused(bytes, e);
     }
   }
 
-  private SerializationException refused(byte[] bytes, String why) {
+  /** The error for bytes that are no record of this type; the cause is Avro's kind of failure (dead letters). */
+  private SerializationException refused(byte[] bytes, Exception cause) {
     String name = type.getSimpleName();
     return new SerializationException("not " + ("AEIOU".indexOf(name.charAt(0)) >= 0 ? "an " : "a ") + name
-        + " in Avro single-object encoding (" + bytes.length + " bytes): " + why);
+        + " in Avro single-object encoding (" + bytes.length + " bytes): " + cause.getMessage(), cause);
   }
 
   @Override

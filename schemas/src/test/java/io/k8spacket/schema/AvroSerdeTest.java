@@ -18,7 +18,9 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.message.MissingSchemaException;
 import org.apache.avro.specific.SpecificData;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
@@ -66,7 +68,8 @@ class AvroSerdeTest {
   void garbage_is_refused_with_the_expected_type_named() {
     assertThatThrownBy(() -> serde.decode(new byte[] {1, 2, 3}))
         .isInstanceOf(SerializationException.class)
-        .hasMessageStartingWith("not a TcpConnectionEvent in Avro single-object encoding (3 bytes)");
+        .hasMessageStartingWith("not a TcpConnectionEvent in Avro single-object encoding (3 bytes)")
+        .hasCauseInstanceOf(BadHeaderException.class);
   }
 
   @Test
@@ -101,7 +104,7 @@ class AvroSerdeTest {
     assertThatThrownBy(() -> AvroSerde.of(EdgeStats.class).decode(oldBytes))
         .isInstanceOf(SerializationException.class)
         .hasMessageStartingWith("not an EdgeStats in Avro single-object encoding (" + oldBytes.length
-            + " bytes): unknown schema fingerprint ");
+            + " bytes): unknown schema fingerprint ").hasCauseInstanceOf(MissingSchemaException.class);
   }
 
   @Test

@@ -143,10 +143,12 @@ class KubernetesNamedConnectionsIT {
   }
 
   /** One connection of 10 s closing at {@code closeMs}, alone in its 1-minute window. */
+  /** One connection to port 5432 closing at {@code closeMs}, alone in its window and edge. */
   private static EdgeSample sample(long closeMs, EndpointView client, EndpointView server, long sent,
       long received) {
     long start = closeMs - closeMs % 60_000;
-    return new EdgeSample(start, start + 60_000, client, server, 1, 0, sent, received, 10_000, 10_000, closeMs);
+    return new EdgeSample(start, start + 60_000, client, server, null, 1, 0, sent, received, 10_000, 10_000, closeMs,
+        List.of(5432));
   }
 
   /** {@code pod} as just created: phase Pending, no IP, no conditions. */
