@@ -12,6 +12,7 @@ import static io.k8spacket.streams.Settings.raw;
 import static io.k8spacket.streams.Settings.setting;
 
 import io.k8spacket.schema.Topics;
+import io.k8spacket.streams.state.BoundedRocksDbMemory;
 import io.k8spacket.streams.topology.LogAndCountDeserializationHandler;
 import io.k8spacket.streams.topology.OversizedRecordGuard;
 import java.io.IOException;
@@ -140,6 +141,9 @@ public final class StreamsAppConfig {
   public static final Setting KAFKA_CONFIG_FILE = setting("KAFKA_CONFIG_FILE", "",
       "Properties file of extra Kafka client settings (security.protocol, ssl.*, sasl.*; Kafka config providers "
           + "such as FileConfigProvider work) for Kafka Streams and the metadata publisher; empty = none.");
+  public static final Setting ROCKSDB_MEMORY_MIB = setting("ROCKSDB_MEMORY_MIB", "256",
+      "MiB of memory every RocksDB instance of this process shares (block cache, index and filter blocks, and "
+          + "memtables), off the Java heap; at least 16.");
   public static final Setting METRICS_POD_LABELS = setting("METRICS_POD_LABELS", "false",
       "true = traffic metrics also carry client_pod, server_pod and server_port (many more series); false = "
           + "namespace and workload labels only.");
@@ -147,7 +151,8 @@ public final class StreamsAppConfig {
   private static final List<Setting> SETTINGS = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR, TCP_TOPIC,
       METADATA_TOPIC, CONNECTIONS_TOPIC, TLS_TOPIC, TLS_SESSIONS_TOPIC, CERTIFICATES_TOPIC, DEAD_LETTER_TOPIC,
       WINDOW_SIZE,
-      WINDOW_GRACE, EDGE_RETENTION, TLS_RETENTION, ROLLUP_WINDOW_SIZE, ROLLUP_RETENTION, CERTIFICATE_MAX_CLIENTS, PERSISTENT_THRESHOLD,
+      WINDOW_GRACE, EDGE_RETENTION, TLS_RETENTION, ROLLUP_WINDOW_SIZE, ROLLUP_RETENTION, ROCKSDB_MEMORY_MIB,
+      CERTIFICATE_MAX_CLIENTS, PERSISTENT_THRESHOLD,
       METADATA_HISTORY_RETENTION, MATCH_RETENTION, TWIN_WAIT, REVERSE_DNS, REVERSE_DNS_CACHE_SIZE, REVERSE_DNS_TTL,
       METADATA_FILE, METADATA_FILE_POLL, METADATA_SOURCE, LEASE_NAMESPACE,
       LEASE_NAME, INFORMER_RESYNC, APPLICATION_SERVER,
@@ -188,6 +193,7 @@ public final class StreamsAppConfig {
   private final int numStreamThreads;
   private final int replicationFactor;
   private final int numStandbyReplicas;
+  private final int rocksDbMemoryMib;
   private final Properties kafkaClientConfig;
   private final boolean metricsPodLabels;
 
@@ -231,6 +237,7 @@ public final class StreamsAppConfig {
     numStreamThreads = intAtLeast(env, NUM_STREAM_THREADS, 1);
     replicationFactor = replicationFactor(env);
     numStandbyReplicas = intAtLeast(env, NUM_STANDBY_REPLICAS, 0);
+    rocksDbMemoryMib = intAtLeast(env, ROCKSDB_MEMORY_MIB, 16);
     kafkaClientConfig = kafkaClientConfig(raw(env, KAFKA_CONFIG_FILE));
     metricsPodLabels = bool(env, METRICS_POD_LABELS);
     if (edgeRetention.compareTo(windowSize.plus(windowGrace)) < 0) {
@@ -273,7 +280,8 @@ public final class StreamsAppConfig {
 
   /**
    * The {@link Properties} for {@code KafkaStreams}: exactly-once v2, no default serdes (every step of the
-   * topology names its serdes, so a forgotten one fails at startup instead of guessing), and undecodable input
+   * topology names its serdes, so a forgotten one fails at startup instead of guessing), RocksDB under one memory
+   * budget ({@link BoundedRocksDbMemory}), and undecodable input
    * records logged, counted, sent to the dead-letter topic and skipped by
    * {@link LogAndCountDeserializationHandler}.
    */
@@ -287,6 +295,9 @@ public final class StreamsAppConfig {
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(numStreamThreads));
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Integer.toString(replicationFactor));
     p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, Integer.toString(numStandbyReplicas));
+    // every RocksDB instance (each store, partition and window segment) under one memory budget
+    p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class.getName());
+    p.put(BoundedRocksDbMemory.BUDGET_CONFIG, Long.toString((long) rocksDbMemoryMib << 20));
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         LogAndCountDeserializationHandler.class.getName());
     deadLetterTopic.ifPresent(t -> p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, t));
@@ -394,6 +405,8 @@ public final class StreamsAppConfig {
   public int replicationFactor() { return replicationFactor; }
 
   public int numStandbyReplicas() { return numStandbyReplicas; }
+
+  public int rocksDbMemoryMib() { return rocksDbMemoryMib; }
 
   private static MetadataSourceKind metadataSource(Map<String, String> env, boolean fileSet) {
     String v = raw(env, METADATA_SOURCE);

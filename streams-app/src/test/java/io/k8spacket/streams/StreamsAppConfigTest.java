@@ -3,6 +3,7 @@ package io.k8spacket.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.k8spacket.streams.state.BoundedRocksDbMemory;
 import io.k8spacket.streams.topology.LogAndCountDeserializationHandler;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,6 +111,16 @@ class StreamsAppConfigTest {
             StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG);
     assertThat(StreamsAppConfig.defaults().streamsProperties())
         .doesNotContainKey(StreamsConfig.APPLICATION_SERVER_CONFIG);
+  }
+
+  @Test
+  void rocksdb_is_under_one_memory_budget_of_256_mib_by_default() {
+    assertThat(StreamsAppConfig.defaults().streamsProperties())
+        .containsEntry(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class.getName())
+        .containsEntry(BoundedRocksDbMemory.BUDGET_CONFIG, Long.toString(256L << 20));
+    assertThat(StreamsAppConfig.fromEnv(Map.of("K8SPACKET_STREAMS_ROCKSDB_MEMORY_MIB", "64")).streamsProperties())
+        .containsEntry(BoundedRocksDbMemory.BUDGET_CONFIG, Long.toString(64L << 20));
+    assertRefused("K8SPACKET_STREAMS_ROCKSDB_MEMORY_MIB", "8");
   }
 
   @Test
@@ -270,7 +281,7 @@ class StreamsAppConfigTest {
 
   @Test
   void settings_list_every_variable_once_with_a_doc() {
-    assertThat(StreamsAppConfig.settings()).hasSize(36)
+    assertThat(StreamsAppConfig.settings()).hasSize(37)
         .allSatisfy(s -> {
           assertThat(s.env()).startsWith("K8SPACKET_STREAMS_");
           assertThat(s.doc()).isNotBlank();
