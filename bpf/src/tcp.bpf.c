@@ -16,6 +16,10 @@
  *   SYN: counted for the client socket once established;
  *   our FIN: sent when we entered FIN_WAIT1 or LAST_ACK, acknowledged when snd_una reached write_seq;
  *   peer FIN: tcp_fin() sets SOCK_DONE in sk_flags.
+ *
+ * Cost: the tracepoints hand BTF-typed socket pointers, so fields are read with plain loads (CO-RE relocated,
+ * made fault-safe by the verifier) instead of one bpf_probe_read_kernel call each; the tcp_sock fields go through
+ * one bpf_skc_to_tcp_sock() per event. Transitions that change nothing we remember return before any read.
  */
 #include "k8sp_kernel.h"
 #include <bpf/bpf_helpers.h>
@@ -82,14 +86,14 @@ static __always_inline void count(__u32 index)
 
 static __always_inline bool is_loopback(const struct sock *sk)
 {
-	unsigned short family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	unsigned short family = sk->__sk_common.skc_family;
 
 	if (family == AF_INET)
-		return (bpf_ntohl(BPF_CORE_READ(sk, __sk_common.skc_daddr)) >> 24) == 127;
+		return (bpf_ntohl(sk->__sk_common.skc_daddr) >> 24) == 127;
 	if (family == AF_INET6) {
-		struct in6_addr addr = BPF_CORE_READ(sk, __sk_common.skc_v6_daddr);
-		__u32 w0 = addr.in6_u.u6_addr32[0], w1 = addr.in6_u.u6_addr32[1];
-		__u32 w2 = addr.in6_u.u6_addr32[2], w3 = addr.in6_u.u6_addr32[3];
+		const struct in6_addr *addr = &sk->__sk_common.skc_v6_daddr;
+		__u32 w0 = addr->in6_u.u6_addr32[0], w1 = addr->in6_u.u6_addr32[1];
+		__u32 w2 = addr->in6_u.u6_addr32[2], w3 = addr->in6_u.u6_addr32[3];
 
 		/* ::1 */
 		if (!w0 && !w1 && !w2 && w3 == bpf_htonl(1))
@@ -128,24 +132,33 @@ static __always_inline void on_birth(const struct sock *sk, __u8 observer)
 }
 
 /* Copy this socket's local and remote address into client/server order. */
-static __always_inline void fill_endpoints(struct k8sp_tcp_event *e, const struct sock *sk, bool client)
+static __always_inline void fill_endpoints(struct k8sp_tcp_event *e, const struct tcp_sock *tp, bool client)
 {
+	const struct sock *sk = &tp->inet_conn.icsk_inet.sk;
 	__u8 *local = client ? e->client_addr : e->server_addr;
 	__u8 *remote = client ? e->server_addr : e->client_addr;
 	/* not skc_num: inet_put_port() zeroes it before the TCP_CLOSE transition is traced */
-	__u16 local_port = bpf_ntohs(BPF_CORE_READ((const struct inet_sock *)sk, inet_sport));
-	__u16 remote_port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	__u16 local_port = bpf_ntohs(tp->inet_conn.icsk_inet.inet_sport);
+	__u16 remote_port = bpf_ntohs(sk->__sk_common.skc_dport);
 
 	if (e->family == AF_INET) {
-		__be32 saddr = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
-		__be32 daddr = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+		__be32 saddr = sk->__sk_common.skc_rcv_saddr;
+		__be32 daddr = sk->__sk_common.skc_daddr;
 
 		__builtin_memcpy(local, &saddr, 4);
 		__builtin_memcpy(remote, &daddr, 4);
 	} else {
-		/* explicit size: BPF_CORE_READ_INTO would copy sizeof(*local) = 1 byte */
-		bpf_core_read(local, 16, &sk->__sk_common.skc_v6_rcv_saddr);
-		bpf_core_read(remote, 16, &sk->__sk_common.skc_v6_daddr);
+		const struct in6_addr *saddr = &sk->__sk_common.skc_v6_rcv_saddr;
+		const struct in6_addr *daddr = &sk->__sk_common.skc_v6_daddr;
+		int i;
+
+		/* word by word: each load is a relocated, fault-safe read of the kernel's socket */
+		for (i = 0; i < 4; i++) {
+			__be32 l = saddr->in6_u.u6_addr32[i], r = daddr->in6_u.u6_addr32[i];
+
+			__builtin_memcpy(local + 4 * i, &l, 4);
+			__builtin_memcpy(remote + 4 * i, &r, 4);
+		}
 	}
 	e->client_port = client ? local_port : remote_port;
 	e->server_port = client ? remote_port : local_port;
@@ -161,10 +174,10 @@ static __always_inline __u64 minus(__u64 value, __u64 amount)
  * Fills everything but close_kind: times (close_ns = now), namespace, endpoints oriented by who sent the SYN,
  * and the counters so far as application bytes (see the file comment).
  */
-static __always_inline void fill_event(struct k8sp_tcp_event *e, const struct sock *sk,
+static __always_inline void fill_event(struct k8sp_tcp_event *e, const struct tcp_sock *tp,
 				       const struct live_socket *live)
 {
-	const struct tcp_sock *tp = (const struct tcp_sock *)sk;
+	const struct sock *sk = &tp->inet_conn.icsk_inet.sk;
 	bool client = live->observer == K8SP_OBSERVER_CLIENT;
 	bool fin_acked, peer_fin;
 	struct net *net;
@@ -173,31 +186,31 @@ static __always_inline void fill_event(struct k8sp_tcp_event *e, const struct so
 	/* times and namespace */
 	e->open_ns = live->open_ns;
 	e->close_ns = bpf_ktime_get_boot_ns();
-	net = BPF_CORE_READ(sk, __sk_common.skc_net.net);
-	e->netns_ino = BPF_CORE_READ(net, ns.inum);
+	net = sk->__sk_common.skc_net.net;
+	e->netns_ino = net->ns.inum;
 	if (bpf_core_field_exists(net->net_cookie))
-		e->netns_cookie = BPF_CORE_READ(net, net_cookie);
+		e->netns_cookie = net->net_cookie;
 
 	/* endpoints, oriented by who sent the SYN */
-	e->family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	e->family = sk->__sk_common.skc_family;
 	e->observer = live->observer;
-	fill_endpoints(e, sk, client);
+	fill_endpoints(e, tp, client);
 
 	/* application bytes: take out SYN and FINs */
-	acked = BPF_CORE_READ(tp, bytes_acked);
-	received = BPF_CORE_READ(tp, bytes_received);
-	fin_acked = live->fin_sent && BPF_CORE_READ(tp, snd_una) == BPF_CORE_READ(tp, write_seq);
-	peer_fin = (BPF_CORE_READ(sk, __sk_common.skc_flags) >> SOCK_DONE) & 1;
+	acked = tp->bytes_acked;
+	received = tp->bytes_received;
+	fin_acked = live->fin_sent && tp->snd_una == tp->write_seq;
+	peer_fin = (sk->__sk_common.skc_flags >> SOCK_DONE) & 1;
 	acked = minus(acked, (client && live->established ? 1 : 0) + (fin_acked ? 1 : 0));
 	received = minus(received, peer_fin ? 1 : 0);
 	e->bytes_c2s = client ? acked : received;
 	e->bytes_s2c = client ? received : acked;
 
 	/* segments, retransmits, RTT */
-	e->segs_c2s = client ? BPF_CORE_READ(tp, segs_out) : BPF_CORE_READ(tp, segs_in);
-	e->segs_s2c = client ? BPF_CORE_READ(tp, segs_in) : BPF_CORE_READ(tp, segs_out);
-	e->retransmits = BPF_CORE_READ(tp, total_retrans);
-	e->srtt_us = BPF_CORE_READ(tp, srtt_us) >> 3;
+	e->segs_c2s = client ? tp->segs_out : tp->segs_in;
+	e->segs_s2c = client ? tp->segs_in : tp->segs_out;
+	e->retransmits = tp->total_retrans;
+	e->srtt_us = tp->srtt_us >> 3;
 }
 
 /* The socket closed: emit one event with exact application bytes, then forget it. */
@@ -206,6 +219,7 @@ static __always_inline void on_close(const struct sock *sk)
 	struct live_socket *found = bpf_sk_storage_get(&live_sockets, (struct sock *)sk, 0, 0);
 	struct live_socket live;
 	struct k8sp_tcp_event *e;
+	struct tcp_sock *tp;
 
 	if (!found) {
 		if (!(ignore_loopback && is_loopback(sk)))
@@ -215,6 +229,10 @@ static __always_inline void on_close(const struct sock *sk)
 	live = *found;
 	/* gone before the event is written: a report pass that comes later cannot see this socket open */
 	bpf_sk_storage_delete(&live_sockets, (struct sock *)sk);
+	/* storage is only ever created for TCP sockets, so this cast cannot fail; the verifier wants the check */
+	tp = bpf_skc_to_tcp_sock((struct sock *)sk);
+	if (!tp)
+		return;
 
 	e = bpf_ringbuf_reserve(&tcp_events, sizeof(*e), 0);
 	if (!e) {
@@ -222,12 +240,12 @@ static __always_inline void on_close(const struct sock *sk)
 		return;
 	}
 	__builtin_memset(e, 0, sizeof(*e));
-	fill_event(e, sk, &live);
+	fill_event(e, tp, &live);
 
 	/* how it ended */
 	if (!live.established)
 		e->close_kind = K8SP_CLOSE_NEVER_ESTABLISHED;
-	else if (live.fin_sent && BPF_CORE_READ(sk, sk_err) == 0)
+	else if (live.fin_sent && sk->sk_err == 0)
 		e->close_kind = K8SP_CLOSE_NORMAL;
 	else
 		e->close_kind = K8SP_CLOSE_RESET;
@@ -252,8 +270,12 @@ static __always_inline void on_progress(const struct sock *sk, int newstate)
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(k8sp_tcp_state, const struct sock *sk, const int oldstate, const int newstate)
 {
+	/* only the transitions we remember: FIN_WAIT2, CLOSE_WAIT, TIME_WAIT, CLOSING, LISTEN return at once */
+	if (newstate != TCP_SYN_SENT && newstate != TCP_SYN_RECV && newstate != TCP_ESTABLISHED &&
+	    newstate != TCP_FIN_WAIT1 && newstate != TCP_LAST_ACK && newstate != TCP_CLOSE)
+		return 0;
 	/* TCP only */
-	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
+	if (sk->sk_protocol != IPPROTO_TCP)
 		return 0;
 
 	switch (newstate) {
@@ -280,15 +302,22 @@ static __always_inline void maybe_report(const struct sock *sk)
 {
 	struct live_socket *live;
 	struct k8sp_tcp_event *e;
+	struct tcp_sock *tp;
 	__u32 current;
 
-	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
+	/* before the agent's first bump every socket holds generation 0: nothing can be due (no lookup) */
+	current = generation();
+	if (!current)
+		return;
+	if (sk->sk_protocol != IPPROTO_TCP)
 		return;
 	live = bpf_sk_storage_get(&live_sockets, (struct sock *)sk, 0, 0);
 	if (!live || !live->established)
 		return;
-	current = generation();
 	if (live->reported_generation == current)
+		return;
+	tp = bpf_skc_to_tcp_sock((struct sock *)sk);
+	if (!tp)
 		return;
 	live->reported_generation = current;
 
@@ -298,7 +327,7 @@ static __always_inline void maybe_report(const struct sock *sk)
 		return;
 	}
 	__builtin_memset(e, 0, sizeof(*e));
-	fill_event(e, sk, live);
+	fill_event(e, tp, live);
 	e->close_kind = K8SP_STILL_OPEN;
 	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 	count(K8SP_TCP_REPORTS);

@@ -129,6 +129,18 @@ static __always_inline void count(__u32 index)
 		*value += 1; /* per CPU, and TC runs with bottom halves off: no atomic needed */
 }
 
+/*
+ * Copies a header of the packet at offset off (from skb->data): straight from the linear data when it is there
+ * (the usual case: a load, no helper call), else with bpf_skb_load_bytes (non-linear skbs). 0 on success.
+ */
+#define LOAD_HEADER(skb, off, to)                                                                 \
+	({                                                                                        \
+		void *data_ = (void *)(long)(skb)->data, *end_ = (void *)(long)(skb)->data_end;   \
+		typeof(to) p_ = data_ + (off);                                                    \
+		(void *)(p_ + 1) <= end_ ? (*(to) = *p_, 0)                                       \
+					 : bpf_skb_load_bytes(skb, off, to, sizeof(*(to)));       \
+	})
+
 /* Finds the TCP payload of an IPv4/IPv6 packet whose network header starts at l2_len; 0 if there is one. */
 static __always_inline int parse(struct __sk_buff *skb, __u32 l2_len, struct segment *s)
 {
@@ -139,7 +151,7 @@ static __always_inline int parse(struct __sk_buff *skb, __u32 l2_len, struct seg
 	if (skb->protocol == bpf_htons(ETH_P_IP)) {
 		struct iphdr ip;
 
-		if (bpf_skb_load_bytes(skb, l2_len, &ip, sizeof(ip)))
+		if (LOAD_HEADER(skb, l2_len, &ip))
 			return -1;
 		if (ip.version != 4 || ip.ihl < 5 || ip.protocol != IPPROTO_TCP)
 			return -1;
@@ -154,7 +166,7 @@ static __always_inline int parse(struct __sk_buff *skb, __u32 l2_len, struct seg
 	} else if (skb->protocol == bpf_htons(ETH_P_IPV6)) {
 		struct ipv6hdr ip6;
 
-		if (bpf_skb_load_bytes(skb, l2_len, &ip6, sizeof(ip6)))
+		if (LOAD_HEADER(skb, l2_len, &ip6))
 			return -1;
 		if (ip6.nexthdr != IPPROTO_TCP) /* extension headers (and jumbograms) are not followed */
 			return -1;
@@ -169,7 +181,7 @@ static __always_inline int parse(struct __sk_buff *skb, __u32 l2_len, struct seg
 	count(K8SP_TLS_PACKETS);
 
 	/* TCP header: ports, sequence number, flags, data offset */
-	if (bpf_skb_load_bytes(skb, l4, &tcp, sizeof(tcp)) || tcp.doff < 5)
+	if (l4 > 0xffff || LOAD_HEADER(skb, l4, &tcp) || tcp.doff < 5)
 		return -1;
 	if (end > skb->len)
 		end = skb->len;
@@ -185,12 +197,14 @@ static __always_inline int parse(struct __sk_buff *skb, __u32 l2_len, struct seg
 /* Whether the payload begins with a handshake record (16 03 0x, x <= 4) holding a ClientHello or ServerHello. */
 static __always_inline bool starts_hello(struct __sk_buff *skb, const struct segment *s)
 {
-	__u8 b[6];
+	struct {
+		__u8 b[6];
+	} h;
 
-	if (s->len < sizeof(b) || bpf_skb_load_bytes(skb, s->payload_off, b, sizeof(b)))
+	if (s->len < sizeof(h) || s->payload_off > 0xffff || LOAD_HEADER(skb, s->payload_off, &h))
 		return false;
-	return b[0] == TLS_HANDSHAKE && b[1] == 3 && b[2] <= 4 &&
-	       (b[5] == TLS_CLIENT_HELLO || b[5] == TLS_SERVER_HELLO);
+	return h.b[0] == TLS_HANDSHAKE && h.b[1] == 3 && h.b[2] <= 4 &&
+	       (h.b[5] == TLS_CLIENT_HELLO || h.b[5] == TLS_SERVER_HELLO);
 }
 
 /* Whether a not-done flow's header state says seq lies in [start_seq, next_record). */
@@ -363,17 +377,19 @@ static __always_inline void handle(struct __sk_buff *skb, __u32 l2_len, __u8 dir
 	__u32 copy_end, from, n;
 	__s32 need;
 
-	/* IPv4/IPv6 TCP with payload only; everything else costs a header load or two */
+	/* IPv4/IPv6 TCP only; everything else costs a header load or two */
 	if (parse(skb, l2_len, &s))
 		return;
+	/* no payload and no FIN/RST (handshake, pure ACKs: most packets): nothing to copy or forget, no lookup */
+	if (!s.len && !s.fin_or_rst)
+		return;
 	f = bpf_map_lookup_elem(&tls_flows, &s.key);
+	/* FIN or RST: forget the flow direction, if we followed it (the lookup first: it takes no lock) */
 	if (s.fin_or_rst) {
 		if (f)
 			bpf_map_delete_elem(&tls_flows, &s.key);
 		return;
 	}
-	if (!s.len)
-		return;
 
 	/* a flow starts with a ClientHello or ServerHello record (unless this is a copy of one we followed) */
 	if (!f || f->done) {

@@ -26,6 +26,12 @@ import java.time.Instant;
  * unmapped, programs unloaded.
  */
 final class TlsCapture implements AutoCloseable {
+  /**
+   * While the TLS ring stays empty its reader waits up to this many poll intervals between drains (100 ms by
+   * default): handshakes are rare next to TCP events, and each poll's wake-up costs CPU.
+   */
+  static final int IDLE_POLLS = 10;
+
   private final TlsProbe probe;
   private final InterfaceFollower follower;
   private final RingBufferReader ring;
@@ -64,7 +70,8 @@ final class TlsCapture implements AutoCloseable {
       follower.start(Duration.ofMillis(config.tlsInterfacePollMs()));
       // last: nothing after it can fail (chunks captured until now wait in the ring)
       EventPump pump = new EventPump(ring, new TlsRecords(clock, assembler, metrics, TlsCapture::wallClockNanos),
-          clock, Duration.ofMillis(config.pollIntervalMs()), config.pollBatch(), "k8spacket-tls-reader").start();
+          clock, Duration.ofMillis(config.pollIntervalMs()), Duration.ofMillis(IDLE_POLLS * config.pollIntervalMs()),
+          config.pollBatch(), "k8spacket-tls-reader").start();
       return new TlsCapture(probe, follower, ring, assembler, pump);
     } catch (RuntimeException e) {
       if (follower != null) {

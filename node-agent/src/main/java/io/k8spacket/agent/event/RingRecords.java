@@ -1,7 +1,6 @@
 package io.k8spacket.agent.event;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -26,7 +25,11 @@ final class RingRecords {
 
   /** The meaningful bytes of each address field for the u16 {@code family} at {@code at}: 4 or 16. */
   static int addressBytes(ByteBuffer buffer, int at, String record) {
-    int family = Short.toUnsignedInt(buffer.getShort(at));
+    return addressBytes(Short.toUnsignedInt(buffer.getShort(at)), record);
+  }
+
+  /** The meaningful bytes of each address field for {@code family}: 4 or 16. */
+  static int addressBytes(int family, String record) {
     return switch (family) {
       case AF_INET -> 4;
       case AF_INET6 -> 16;
@@ -35,16 +38,13 @@ final class RingRecords {
   }
 
   /**
-   * The two endpoint addresses at {@code firstAt} and {@code secondAt}. IPv4-mapped IPv6 addresses
-   * ({@code ::ffff:a.b.c.d}) come back as IPv4 (the JDK maps them); one mapped and one real IPv6 is malformed.
+   * Checks that two endpoints of one record are both IPv4 or both IPv6: IPv4-mapped IPv6 addresses
+   * ({@code ::ffff:a.b.c.d}) come back as IPv4 (the JDK maps them), so one mapped and one real IPv6 is malformed.
    */
-  static InetAddress[] endpoints(ByteBuffer buffer, int firstAt, int secondAt, int length, String record) {
-    InetAddress first = address(buffer, firstAt, length);
-    InetAddress second = address(buffer, secondAt, length);
+  static void requireSameKind(InetAddress first, InetAddress second, String record) {
     if (first.getClass() != second.getClass()) {
       throw new MalformedEventException(record + " mixes IPv4-mapped and IPv6 endpoints: " + first + ", " + second);
     }
-    return new InetAddress[] {first, second};
   }
 
   /** {@code values[value - 1]}: C enums start at 1 so that a zeroed field is never valid. */
@@ -56,13 +56,4 @@ final class RingRecords {
     return values[index];
   }
 
-  private static InetAddress address(ByteBuffer buffer, int at, int length) {
-    byte[] bytes = new byte[length];
-    buffer.get(at, bytes);
-    try {
-      return InetAddress.getByAddress(bytes);
-    } catch (UnknownHostException e) {
-      throw new AssertionError("4 or 16 bytes are always an address", e);
-    }
-  }
 }

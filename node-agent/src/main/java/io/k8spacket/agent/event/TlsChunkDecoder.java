@@ -63,7 +63,10 @@ public final class TlsChunkDecoder {
       new StructField("data", OFFSET_DATA, 0));
 
   private final BootClock clock;
+  private final AddressCache addresses = new AddressCache();
+  private final byte[] addressFields = new byte[32]; // src_addr and dst_addr, copied out together
 
+  /** A decoder for one reader thread (it keeps a cache of the addresses it has seen). */
   public TlsChunkDecoder(BootClock clock) {
     this.clock = clock;
   }
@@ -87,8 +90,10 @@ public final class TlsChunkDecoder {
     int addressBytes = RingRecords.addressBytes(buffer, offset + OFFSET_FAMILY, "TLS chunk");
     TlsChunk.Direction direction = RingRecords.oneBased(buffer.get(offset + OFFSET_DIRECTION),
         "TLS chunk with unknown direction", DIRECTIONS);
-    InetAddress[] endpoints = RingRecords.endpoints(buffer, offset + OFFSET_SRC_ADDR, offset + OFFSET_DST_ADDR,
-        addressBytes, "TLS chunk");
+    buffer.get(offset + OFFSET_SRC_ADDR, addressFields, 0, 32);
+    InetAddress src = addresses.address(addressFields, 0, addressBytes);
+    InetAddress dst = addresses.address(addressFields, OFFSET_DST_ADDR - OFFSET_SRC_ADDR, addressBytes);
+    RingRecords.requireSameKind(src, dst, "TLS chunk");
     int flags = Byte.toUnsignedInt(buffer.get(offset + OFFSET_FLAGS));
     byte[] payload = new byte[len];
     buffer.get(offset + OFFSET_DATA, payload);
@@ -96,9 +101,9 @@ public final class TlsChunkDecoder {
         clock.toEpochNanos(buffer.getLong(offset + OFFSET_CAPTURED_NS)),
         buffer.getInt(offset + OFFSET_IFINDEX),
         direction,
-        endpoints[0],
+        src,
         Short.toUnsignedInt(buffer.getShort(offset + OFFSET_SRC_PORT)),
-        endpoints[1],
+        dst,
         Short.toUnsignedInt(buffer.getShort(offset + OFFSET_DST_PORT)),
         Integer.toUnsignedLong(buffer.getInt(offset + OFFSET_SEQ)),
         (flags & FLAG_START) != 0,

@@ -25,12 +25,52 @@ import java.util.Map;
 public final class ProgressLedger {
   static final int RECENT_CLOSES = 4096;
 
-  /** One socket across its reports: endpoints, side, namespace and the kernel's open time. */
-  private record SocketKey(Observer observer, InetAddress client, int clientPort, InetAddress server, int serverPort,
-      long netnsCookie, long netnsInode, long openBootNs) {
+  /**
+   * One socket across its reports: endpoints, side, namespace and the kernel's open time. Keys in the maps are
+   * never changed; one more instance, {@link #lookup}, is refilled for every look-up so that a close (every
+   * event, while some socket has reported) allocates no key.
+   */
+  private static final class SocketKey {
+    private Observer observer;
+    private InetAddress client;
+    private int clientPort;
+    private InetAddress server;
+    private int serverPort;
+    private long netnsCookie;
+    private long netnsInode;
+    private long openBootNs;
+
+    /** A new key for {@code c}, to be kept in a map. */
     static SocketKey of(TcpConnection c) {
-      return new SocketKey(c.observer(), c.client(), c.clientPort(), c.server(), c.serverPort(), c.netnsCookie(),
-          c.netnsInode(), c.openBootNs());
+      return new SocketKey().fill(c);
+    }
+
+    /** This key, now for {@code c}. */
+    SocketKey fill(TcpConnection c) {
+      observer = c.observer();
+      client = c.client();
+      clientPort = c.clientPort();
+      server = c.server();
+      serverPort = c.serverPort();
+      netnsCookie = c.netnsCookie();
+      netnsInode = c.netnsInode();
+      openBootNs = c.openBootNs();
+      return this;
+    }
+
+    /** The open time and ports tell sockets apart almost alone: mixed first, the rest folded in cheaply. */
+    @Override
+    public int hashCode() {
+      long h = openBootNs * 0x9E3779B97F4A7C15L + ((long) clientPort << 16 | serverPort);
+      h = h * 31 + client.hashCode() * 31L + server.hashCode() + netnsCookie + netnsInode + observer.ordinal();
+      return (int) (h ^ (h >>> 32));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof SocketKey k && openBootNs == k.openBootNs && clientPort == k.clientPort
+          && serverPort == k.serverPort && netnsCookie == k.netnsCookie && netnsInode == k.netnsInode
+          && observer == k.observer && client.equals(k.client) && server.equals(k.server);
     }
   }
 
@@ -58,6 +98,7 @@ public final class ProgressLedger {
       return size() > RECENT_CLOSES;
     }
   };
+  private final SocketKey lookup = new SocketKey();
   private volatile long evictions;
   private volatile int openSockets;
 
@@ -84,7 +125,10 @@ public final class ProgressLedger {
    */
   public TcpConnection account(TcpConnection c) {
     TcpConnection published = publish(c);
-    openSockets = open.size();
+    int size = open.size();
+    if (size != openSockets) {
+      openSockets = size; // a volatile store (a fence) only when the size changed, not once per event
+    }
     return published;
   }
 
@@ -92,13 +136,13 @@ public final class ProgressLedger {
     if (c.closeKind() != CloseKind.OPEN && open.isEmpty()) {
       return c; // the common case: no socket has reported, nothing to look up
     }
-    SocketKey key = SocketKey.of(c);
+    SocketKey key = lookup.fill(c); // for look-ups only: never put into a map
     if (c.closeKind() != CloseKind.OPEN) {
       Published published = open.remove(key);
       if (published == null) {
         return c;
       }
-      recentlyClosed.put(key, Boolean.TRUE);
+      recentlyClosed.put(SocketKey.of(c), Boolean.TRUE);
       return published.remainderOf(c);
     }
     if (recentlyClosed.containsKey(key)) {
@@ -109,7 +153,7 @@ public final class ProgressLedger {
     if (delta.bytesClientToServer() == 0 && delta.bytesServerToClient() == 0) {
       return null;
     }
-    open.put(key, Published.of(c));
+    open.put(SocketKey.of(c), Published.of(c));
     return delta;
   }
 

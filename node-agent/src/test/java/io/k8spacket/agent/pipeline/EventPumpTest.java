@@ -1,6 +1,7 @@
 package io.k8spacket.agent.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.k8spacket.agent.event.BootClock;
@@ -10,6 +11,7 @@ import io.k8spacket.agent.metrics.AgentMetrics;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class EventPumpTest {
@@ -64,5 +66,66 @@ class EventPumpTest {
 
     assertThat(sink.received()).extracting(TcpConnection::bytesClientToServer).containsExactly(7L);
     assertThat(pump.healthy()).isFalse();
+  }
+
+  @Test
+  void an_idle_pump_backs_off_and_still_reads_what_comes_later() {
+    CountingSource counting = new CountingSource(source);
+    try (EventPump pump = new EventPump(counting, new TcpRecords(BootClock.fixed(0), sink, metrics), BootClock.fixed(0),
+        Duration.ofMillis(1), Duration.ofMillis(64), 100, "test-pump").start()) {
+      await().until(() -> counting.drains() >= 12); // 1 + 2 + 4 + ... + 64 ms: at least 7 empty drains to reach 64
+      long before = counting.drains();
+      long t0 = System.nanoTime();
+      await().until(() -> counting.drains() >= before + 3);
+      long perDrainMs = (System.nanoTime() - t0) / 3 / 1_000_000;
+      source.offer(event(9, 1));
+
+      await().atMost(Duration.ofSeconds(2)).until(() -> sink.received().size() == 1);
+      assertThat(perDrainMs).as("idle drains are about 64 ms apart, not 1 ms").isGreaterThanOrEqualTo(30);
+      assertThat(pump.healthy()).isTrue();
+    }
+    assertThat(sink.received()).extracting(TcpConnection::bytesClientToServer).containsExactly(9L);
+  }
+
+  @Test
+  void max_idle_interval_shorter_than_the_interval_is_refused() {
+    assertThatThrownBy(() -> new EventPump(source, new TcpRecords(BootClock.fixed(0), sink, metrics),
+        BootClock.fixed(0), Duration.ofMillis(10), Duration.ofMillis(5), 100, "test-pump"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxIdleInterval");
+  }
+
+  /** A source that counts its drains. */
+  private static final class CountingSource implements EventSource {
+    private final EventSource inner;
+    private final AtomicLong drains = new AtomicLong();
+
+    CountingSource(EventSource inner) {
+      this.inner = inner;
+    }
+
+    long drains() {
+      return drains.get();
+    }
+
+    @Override
+    public int drain(RecordHandler handler, int maxRecords) {
+      drains.incrementAndGet();
+      return inner.drain(handler, maxRecords);
+    }
+
+    @Override
+    public long pendingBytes() {
+      return inner.pendingBytes();
+    }
+
+    @Override
+    public long capacityBytes() {
+      return inner.capacityBytes();
+    }
+
+    @Override
+    public void close() {
+      inner.close();
+    }
   }
 }
