@@ -64,7 +64,8 @@ import org.apache.kafka.streams.state.Stores;
  * <p>Stores: {@code seen} (prefix {@code clientIp clientPort } finds every candidate twin; values through
  * {@link SeenObservationSerde}) and {@code due}, an index by deadline ({@code %019d deadlineMs} + seen key) that a
  * stream-time punctuator range-scans whenever stream time advances: holds end, forgotten entries go. Both stay
- * bounded by the match retention of stream time.
+ * bounded by the match retention of stream time. Only {@code seen} is changelogged; {@code due} (in RocksDB, off
+ * the heap: it holds an entry per socket of the match retention) is rebuilt from {@code seen} when the task starts.
  */
 public final class CountOnceProcessor implements Processor<String, Connection, String, Connection> {
   /**
@@ -94,7 +95,12 @@ public final class CountOnceProcessor implements Processor<String, Connection, S
     this.twinWaitMs = twinWait.toMillis();
   }
 
-  /** The supplier, with its persistent (changelogged) stores {@code seenStoreName} and {@code dueStoreName}. */
+  /**
+   * The supplier, with its stores: {@code seenStoreName} persistent and changelogged (the decisions), and
+   * {@code dueStoreName} persistent without a changelog: the index is derived from the entries, so {@link #init}
+   * rebuilds it from them after a start or restore instead of logging every index write (one changelog record less
+   * per record).
+   */
   public static ProcessorSupplier<String, Connection, String, Connection> supplier(String seenStoreName,
       String dueStoreName, Duration retention, Duration twinWait) {
     return new ProcessorSupplier<>() {
@@ -109,7 +115,7 @@ public final class CountOnceProcessor implements Processor<String, Connection, S
             Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(seenStoreName), Serdes.String(),
                 SeenObservationSerde.create(twinWait)),
             Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(dueStoreName), Serdes.String(),
-                Serdes.String()));
+                Serdes.String()).withLoggingDisabled());
       }
     };
   }
@@ -119,6 +125,7 @@ public final class CountOnceProcessor implements Processor<String, Connection, S
     this.context = context;
     this.seen = context.getStateStore(seenStoreName);
     this.due = context.getStateStore(dueStoreName);
+    rebuildDeadlines();
     context.schedule(PUNCTUATE_INTERVAL, PunctuationType.STREAM_TIME, this::endDeadlines);
   }
 
@@ -265,6 +272,26 @@ public final class CountOnceProcessor implements Processor<String, Connection, S
       }
     }
     return viaService;
+  }
+
+  /**
+   * Indexes every entry of {@code seen} under its deadline, as {@link #save} would have, in an emptied index: it is
+   * not logged, so after a restore it starts empty, and after a clean restart it may hold keys of entries restored
+   * since.
+   */
+  private void rebuildDeadlines() {
+    List<String> stale = new ArrayList<>(); // what a clean shutdown left on disk: the entries may have moved on
+    try (KeyValueIterator<String, String> it = due.all()) {
+      it.forEachRemaining(entry -> stale.add(entry.key));
+    }
+    stale.forEach(due::delete);
+    try (KeyValueIterator<String, SeenObservation> it = seen.all()) {
+      while (it.hasNext()) {
+        KeyValue<String, SeenObservation> entry = it.next();
+        due.put(deadlineKey(deadline(entry.value), entry.key), entry.key);
+      }
+    }
+    earliestDueMs = UNKNOWN;
   }
 
   /** Ends the holds whose time has come (the held records count) and forgets entries past the match retention. */
