@@ -52,7 +52,8 @@ public final class Report {
     }
     Run run = new Run(DateTimeFormatter.ISO_INSTANT.format(Instant.now().atOffset(ZoneOffset.UTC)
         .withNano(0).toInstant()), machine(), quick, seconds);
-    Files.writeString(md, markdown(run, figures, errors));
+    String kept = Files.exists(md) ? keptSection(Files.readString(md)) : "";
+    Files.writeString(md, markdown(run, figures, errors) + kept);
     System.out.println(Figure.JSON.writeValueAsString(json(run, figures, errors)));
   }
 
@@ -108,6 +109,18 @@ public final class Report {
     md.append("\nDetails of each figure (medians, spreads, per-round values) are in `bench/target/results/*.json`"
         + " after a run.\n");
     return md.toString();
+  }
+
+  /** Heading of the hand-written part of RESULTS.md that every run keeps below the table. */
+  static final String KEPT_HEADING = "## Before and after";
+
+  /**
+   * The part of an earlier RESULTS.md from {@link #KEPT_HEADING} on (the profiled causes and the figures before
+   * and after each fix, written by people), preceded by a blank line; empty when there is none.
+   */
+  static String keptSection(String previous) {
+    int at = previous.startsWith(KEPT_HEADING) ? 0 : previous.indexOf("\n" + KEPT_HEADING);
+    return at < 0 ? "" : "\n" + previous.substring(at == 0 ? 0 : at + 1);
   }
 
   static String format(Double v) {

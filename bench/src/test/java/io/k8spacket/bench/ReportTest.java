@@ -52,4 +52,12 @@ class ReportTest {
     assertThat(back.met()).isTrue();
     assertThat(back.note()).isEqualTo("reader | alone");
   }
+
+  @Test
+  void the_hand_written_before_and_after_section_survives_a_new_run() {
+    String previous = "# Benchmark results\n\n| figure |\n|---|\n\n## Before and after\n\n- nodegraph: 8.3 s -> 2.3 s\n";
+
+    assertThat(Report.keptSection(previous)).isEqualTo("\n## Before and after\n\n- nodegraph: 8.3 s -> 2.3 s\n");
+    assertThat(Report.keptSection("# Benchmark results\n\n| figure |\n")).isEmpty();
+  }
 }
