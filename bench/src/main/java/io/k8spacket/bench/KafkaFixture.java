@@ -6,6 +6,7 @@ import io.k8spacket.avro.TcpConnectionEvent;
 import io.k8spacket.kafka.EmbeddedKafkaBroker;
 import io.k8spacket.schema.AvroSerde;
 import io.k8spacket.schema.Topics;
+import io.k8spacket.standalone.StandaloneStack;
 import io.k8spacket.streams.StreamsAppConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,22 +26,27 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /** The in-process broker with the project's topics, and ways to fill them with the synthetic cluster. */
 public final class KafkaFixture {
   /** Partitions of every topic, as standalone mode creates them. */
-  public static final int PARTITIONS = 3;
+  public static final int PARTITIONS = StandaloneStack.PARTITIONS;
 
   private KafkaFixture() {}
 
   public static EmbeddedKafkaBroker broker(Path dir) throws IOException {
     EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary(Files.createDirectories(dir));
-    broker.createTopic(Topics.TCP, PARTITIONS);
-    broker.createTopic(Topics.TLS, PARTITIONS);
-    broker.createCompactedTopic(Topics.METADATA, PARTITIONS);
-    broker.createTopic(Topics.CONNECTIONS, PARTITIONS);
-    broker.createTopic(Topics.TLS_SESSIONS, PARTITIONS);
-    broker.createCompactedTopic(Topics.CERTIFICATES, PARTITIONS);
+    StandaloneStack.createTopics(broker); // the standalone's topics, as the app expects them
     return broker;
   }
 
+  /** A producer for filling topics fast: batched, compressed, acknowledged by the broker. */
   public static KafkaProducer<String, byte[]> producer(String bootstrap) {
+    return new KafkaProducer<>(fillProperties(bootstrap), new StringSerializer(), new ByteArraySerializer());
+  }
+
+  /** The same with byte keys, for records written in a store's own key format (changelogs). */
+  public static KafkaProducer<byte[], byte[]> bytesProducer(String bootstrap) {
+    return new KafkaProducer<>(fillProperties(bootstrap), new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  private static Properties fillProperties(String bootstrap) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -48,7 +54,7 @@ public final class KafkaFixture {
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L << 20);
-    return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    return p;
   }
 
   /** Metadata of every workload's pod, valid from {@code fromMs}. */

@@ -27,12 +27,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.common.utils.Utils;
@@ -135,7 +132,7 @@ public final class NodeGraphLatencyBench {
     Serializer<EdgeStats> values = EdgeStatsSerde.create().serializer();
     long hourMs = config.rollupWindowSize().toMillis();
     long entries = 0;
-    try (KafkaProducer<byte[], byte[]> producer = bytesProducer(bootstrap)) {
+    try (KafkaProducer<byte[], byte[]> producer = KafkaFixture.bytesProducer(bootstrap)) {
       // newest window first; each clock hour's rollup entries are written once its minutes are all done
       EdgeStats[] hour = new EdgeStats[cluster.edges()];
       long hourStart = Long.MIN_VALUE;
@@ -193,17 +190,6 @@ public final class NodeGraphLatencyBench {
   /** The partition of an edge key, as the repartition before the aggregation places it. */
   private static int partitionOf(byte[] keyBytes) {
     return Utils.toPositive(Utils.murmur2(keyBytes)) % KafkaFixture.PARTITIONS;
-  }
-
-  private static KafkaProducer<byte[], byte[]> bytesProducer(String bootstrap) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-    p.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
-    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L << 20);
-    return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
   /** A restored store: the streams application (RUNNING) and the query API over it; {@link #close()} stops both. */

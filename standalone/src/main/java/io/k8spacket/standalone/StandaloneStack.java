@@ -27,7 +27,7 @@ import java.util.Map;
  */
 public final class StandaloneStack implements AutoCloseable {
   /** Partitions of every topic here; metadata must match the TCP and TLS topics (co-partitioned joins). */
-  static final int PARTITIONS = 3;
+  public static final int PARTITIONS = 3;
   private static final int DEFAULT_AGENT_PORT = 9400;
   private static final Duration STREAMS_START = Duration.ofSeconds(120);
   /** How often the one-line summary is printed. */
@@ -161,7 +161,8 @@ public final class StandaloneStack implements AutoCloseable {
     broker.close();
   }
 
-  static void createTopics(EmbeddedKafkaBroker broker) {
+  /** Creates every k8spacket topic ({@value #PARTITIONS} partitions each; the compacted ones compacted). */
+  public static void createTopics(EmbeddedKafkaBroker broker) {
     broker.createTopic(Topics.TCP, PARTITIONS);
     broker.createTopic(Topics.TLS, PARTITIONS);
     broker.createCompactedTopic(Topics.METADATA, PARTITIONS);

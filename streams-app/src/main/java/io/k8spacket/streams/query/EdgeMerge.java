@@ -44,64 +44,47 @@ final class EdgeMerge {
     }
   }
 
-  /** One sample per edge key seen. */
+  /** One sample per edge key seen, mapped as a single window would be ({@link EdgeStoreReader#sample}). */
   List<EdgeSample> samples() {
     List<EdgeSample> samples = new ArrayList<>(edges.size());
     for (Edge e : edges.values()) {
-      samples.add(new EdgeSample(e.startMs, e.endMs, EdgeStoreReader.view(e.latest.getClient()),
-          EdgeStoreReader.view(e.latest.getServer()),
-          e.latest.getService() == null ? null : EdgeStoreReader.view(e.latest.getService()), e.connCount,
-          e.connPersistent, e.bytesSent, e.bytesReceived, e.durationMsSum, e.maxDurationMs, e.lastSeenMs,
-          e.ports == null ? e.latest.getServerPorts() : List.copyOf(e.ports)));
+      samples.add(EdgeStoreReader.sample(e.startMs, e.endMs, e.sum));
     }
     return samples;
   }
 
-  /** The running sums of one edge key. */
+  /** The windows of one edge key so far: their span, and their sum as one {@link EdgeStats} (a copy, mutated). */
   private static final class Edge {
     long startMs;
     long endMs;
-    EdgeStats latest;
-    long connCount;
-    long connPersistent;
-    long bytesSent;
-    long bytesReceived;
-    long durationMsSum;
-    long maxDurationMs;
-    long lastSeenMs;
-    TreeSet<Integer> ports; // null while every window had the first window's ports
+    final EdgeStats sum;
 
-    Edge(long startMs, long endMs, EdgeStats s) {
+    Edge(long startMs, long endMs, EdgeStats first) {
       this.startMs = startMs;
       this.endMs = endMs;
-      this.latest = s;
-      this.connCount = s.getConnCount();
-      this.connPersistent = s.getConnPersistent();
-      this.bytesSent = s.getBytesClientToServer();
-      this.bytesReceived = s.getBytesServerToClient();
-      this.durationMsSum = s.getDurationMsSum();
-      this.maxDurationMs = s.getMaxDurationMs();
-      this.lastSeenMs = s.getLastSeenMs();
+      this.sum = EdgeStats.newBuilder(first).build();
     }
 
+    /** Counts and durations added, maxima kept, ports united; endpoints of the most recent window. */
     void add(long start, long end, EdgeStats s) {
       startMs = Math.min(startMs, start);
       endMs = Math.max(endMs, end);
-      connCount += s.getConnCount();
-      connPersistent += s.getConnPersistent();
-      bytesSent += s.getBytesClientToServer();
-      bytesReceived += s.getBytesServerToClient();
-      durationMsSum += s.getDurationMsSum();
-      maxDurationMs = Math.max(maxDurationMs, s.getMaxDurationMs());
-      if (ports != null || !s.getServerPorts().equals(latest.getServerPorts())) {
-        if (ports == null) {
-          ports = new TreeSet<>(latest.getServerPorts());
-        }
+      sum.setConnCount(sum.getConnCount() + s.getConnCount());
+      sum.setConnPersistent(sum.getConnPersistent() + s.getConnPersistent());
+      sum.setBytesClientToServer(sum.getBytesClientToServer() + s.getBytesClientToServer());
+      sum.setBytesServerToClient(sum.getBytesServerToClient() + s.getBytesServerToClient());
+      sum.setDurationMsSum(sum.getDurationMsSum() + s.getDurationMsSum());
+      sum.setMaxDurationMs(Math.max(sum.getMaxDurationMs(), s.getMaxDurationMs()));
+      if (!sum.getServerPorts().equals(s.getServerPorts())) {
+        TreeSet<Integer> ports = new TreeSet<>(sum.getServerPorts());
         ports.addAll(s.getServerPorts());
+        sum.setServerPorts(new ArrayList<>(ports));
       }
-      if (s.getLastSeenMs() > lastSeenMs) {
-        lastSeenMs = s.getLastSeenMs();
-        latest = s;
+      if (s.getLastSeenMs() > sum.getLastSeenMs()) {
+        sum.setLastSeenMs(s.getLastSeenMs());
+        sum.setClient(s.getClient());
+        sum.setServer(s.getServer());
+        sum.setService(s.getService());
       }
     }
   }

@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.kstream.Windowed;
 
 /**
  * {@link EdgeReader} over this instance's partitions of the edge stores (interactive queries): the fine windows,
@@ -53,9 +52,10 @@ public final class EdgeStoreReader implements EdgeReader {
     return merge.samples();
   }
 
-  static EdgeSample sample(Windowed<String> key, EdgeStats s) {
+  /** The sample of {@code s} over {@code [startMs, endMs)}: one window, or several summed ({@link EdgeMerge}). */
+  static EdgeSample sample(long startMs, long endMs, EdgeStats s) {
     EndpointView service = s.getService() == null ? null : view(s.getService());
-    return new EdgeSample(key.window().start(), key.window().end(), view(s.getClient()), view(s.getServer()),
+    return new EdgeSample(startMs, endMs, view(s.getClient()), view(s.getServer()),
         service, s.getConnCount(), s.getConnPersistent(), s.getBytesClientToServer(), s.getBytesServerToClient(),
         s.getDurationMsSum(), s.getMaxDurationMs(), s.getLastSeenMs(), s.getServerPorts());
   }

@@ -8,8 +8,6 @@ import io.k8spacket.avro.EndpointKind;
 import io.k8spacket.query.EdgeSample;
 import io.k8spacket.query.EndpointView;
 import java.util.List;
-import org.apache.kafka.streams.kstream.Windowed;
-import org.apache.kafka.streams.kstream.internals.TimeWindow;
 import org.junit.jupiter.api.Test;
 
 class EdgeStoreReaderTest {
@@ -23,11 +21,10 @@ class EdgeStoreReaderTest {
       "Deployment", "pod");
   private static final EndpointView API_1_VIEW = new EndpointView("10.0.2.7", "api-1", "shop", "api",
       "Deployment", "pod");
-  private static final Windowed<String> KEY = new Windowed<>("k", new TimeWindow(60_000, 120_000));
 
   @Test
   void an_edge_through_a_service_maps_the_service_into_the_sample() {
-    EdgeSample s = EdgeStoreReader.sample(KEY,
+    EdgeSample s = EdgeStoreReader.sample(60_000, 120_000,
         new EdgeStats(SHOP, API_1, 1L, 0L, 300L, 4000L, 2_000L, 2_000L, 67_000L, API_SVC, List.of(8080, 8443)));
 
     assertThat(s).isEqualTo(new EdgeSample(60_000, 120_000, SHOP_VIEW, API_1_VIEW,
@@ -37,7 +34,7 @@ class EdgeStoreReaderTest {
 
   @Test
   void a_direct_edge_has_no_service() {
-    EdgeSample s = EdgeStoreReader.sample(KEY, new EdgeStats(SHOP, API_1, 1L, 0L, 3L, 4L, 5L, 5L, 67_000L, null, List.of()));
+    EdgeSample s = EdgeStoreReader.sample(60_000, 120_000, new EdgeStats(SHOP, API_1, 1L, 0L, 3L, 4L, 5L, 5L, 67_000L, null, List.of()));
 
     assertThat(s.service()).isNull();
     assertThat(s).isEqualTo(new EdgeSample(60_000, 120_000, SHOP_VIEW, API_1_VIEW, 1, 0, 3, 4, 5, 5, 67_000));
