@@ -36,20 +36,26 @@ public final class InternalHandlers {
 
   /** {@code /internal/v1/edges}: edge samples of the partitions in the range. */
   public void edges(Context ctx) {
-    Set<Integer> partitions = partitions(ctx);
-    long from = epochMs(ctx, "from");
-    long to = epochMs(ctx, "to");
-    requireOrdered(from, to);
-    write(ctx, executor.call(() -> local.edges(from, to, partitions)));
+    inRange(ctx, local::edges);
   }
 
   /** {@code /internal/v1/tls-sessions}: TLS session samples of the partitions in the range. */
   public void sessions(Context ctx) {
+    inRange(ctx, local::sessions);
+  }
+
+  /** A read of the given partitions over {@code [from, to)}. */
+  private interface RangeRead {
+    List<?> read(long from, long to, Set<Integer> partitions);
+  }
+
+  /** Parses {@code partitions}, {@code from} and {@code to} (400 when bad), runs {@code read}, writes its items. */
+  private void inRange(Context ctx, RangeRead read) {
     Set<Integer> partitions = partitions(ctx);
     long from = epochMs(ctx, "from");
     long to = epochMs(ctx, "to");
     requireOrdered(from, to);
-    write(ctx, executor.call(() -> local.sessions(from, to, partitions)));
+    write(ctx, executor.call(() -> read.read(from, to, partitions)));
   }
 
   /** {@code /internal/v1/certificates}: certificate entries of the partitions, or the one with {@code key}. */
